@@ -1,0 +1,167 @@
+"""Data-scope access: the one place where (user, module) becomes a queryset filter.
+
+A user's grants are recomputed from the database on each request (the user object is loaded
+per request), so a change of unit or roles takes effect on the user's next request.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from .errors import NotFound
+from .modules import SCOPE_RANK, Action, Module, Scope, Special
+
+Q_NONE = Q(pk__in=[])
+
+
+@dataclass
+class ModuleGrant:
+    actions: set[str] = field(default_factory=set)
+    scope: str = Scope.OWN
+
+
+@dataclass
+class Access:
+    modules: dict[str, ModuleGrant]
+    specials: set[str]
+
+    def can(self, module: str, action: str = Action.VIEW) -> bool:
+        grant = self.modules.get(module)
+        return grant is not None and action in grant.actions
+
+    def scope(self, module: str) -> str | None:
+        grant = self.modules.get(module)
+        return grant.scope if grant and Action.VIEW in grant.actions else None
+
+    def has(self, special: str) -> bool:
+        return special in self.specials
+
+
+_ALL_ACTIONS = {a.value for a in Action}
+
+
+def get_access(user: Any) -> Access:
+    """The widest of each grant over the user's roles; cached on the user object."""
+    cached = getattr(user, "_crm_access", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        access = Access(modules={}, specials=set())
+    elif user.is_superuser:
+        access = Access(
+            modules={m.value: ModuleGrant(set(_ALL_ACTIONS), Scope.ALL) for m in Module},
+            specials={s.value for s in Special},
+        )
+    else:
+        from crm.org.models import Role, RolePermission
+
+        modules: dict[str, ModuleGrant] = {}
+        grants = RolePermission.objects.filter(
+            role__users=user, role__is_deleted=False
+        ).values_list(
+            "module", "can_view", "can_create", "can_edit", "can_delete", "can_export", "scope"
+        )
+        for module, *flags, scope in grants:
+            grant = modules.setdefault(module, ModuleGrant())
+            for action, allowed in zip(
+                (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE, Action.EXPORT),
+                flags,
+                strict=True,
+            ):
+                if allowed:
+                    grant.actions.add(action.value)
+            if SCOPE_RANK[Scope(scope)] > SCOPE_RANK[Scope(grant.scope)]:
+                grant.scope = scope
+        specials: set[str] = set()
+        for role in Role.objects.filter(users=user).values(
+            "can_view_sensitive", "can_export", "can_bulk_delete", "can_manage_system"
+        ):
+            specials |= {
+                s
+                for s, flag in (
+                    (Special.VIEW_SENSITIVE, role["can_view_sensitive"]),
+                    (Special.EXPORT, role["can_export"]),
+                    (Special.BULK_DELETE, role["can_bulk_delete"]),
+                    (Special.MANAGE_SYSTEM, role["can_manage_system"]),
+                )
+                if flag
+            }
+        access = Access(modules=modules, specials={str(s) for s in specials})
+    user._crm_access = access
+    return access
+
+
+def scope_q(
+    user: Any,
+    module: str,
+    *,
+    owner_field: str | None = "owner",
+    unit_field: str | None = "org_unit",
+) -> Q:
+    """The filter a user's data scope in `module` puts on a queryset.
+
+    `owner_field` names the owning user (None: the model has no owner, "own" means the user's
+    unit only); `unit_field` names the org unit ("" when the model is the org unit itself).
+    """
+    scope = get_access(user).scope(module)
+    unit_prefix = f"{unit_field}__" if unit_field else ""
+    if scope is None:
+        return Q_NONE
+    if scope == Scope.ALL:
+        return Q()
+    if unit_field is None:
+        return Q_NONE
+    if scope == Scope.OWN and owner_field:
+        return Q(**{owner_field: user.pk})
+    unit = user.unit
+    if unit is None or unit.is_deleted:
+        return Q_NONE
+    if scope in (Scope.OWN, Scope.UNIT):
+        return Q(**{f"{unit_prefix}pk": unit.pk})
+    return Q(**{f"{unit_prefix}path__startswith": unit.path})
+
+
+MT = TypeVar("MT", bound=models.Model)
+
+
+def scoped(
+    qs: models.QuerySet[MT],
+    user: Any,
+    module: str,
+    *,
+    owner_field: str | None = "owner",
+    unit_field: str | None = "org_unit",
+) -> models.QuerySet[MT]:
+    return qs.filter(scope_q(user, module, owner_field=owner_field, unit_field=unit_field))
+
+
+def require(user: Any, module: str, action: str) -> None:
+    """Refuse an action the user's roles do not grant (no view right at all reads as 404)."""
+    from .errors import Forbidden
+
+    access = get_access(user)
+    if not access.can(module, Action.VIEW):
+        raise NotFound()
+    if not access.can(module, action):
+        raise Forbidden()
+
+
+def require_special(user: Any, special: str) -> None:
+    from .errors import Forbidden
+
+    if not get_access(user).has(special):
+        raise Forbidden()
+
+
+def get_in_scope(qs: models.QuerySet[MT], pk: Any) -> MT:
+    """One record of an already-scoped queryset; missing and out-of-scope are the same 404."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    obj = qs.filter(pk=key).first()
+    if obj is None:
+        raise NotFound()
+    return obj

@@ -1,0 +1,109 @@
+"""The seven roles of SYS-2 with their default grants. Admins edit them afterwards."""
+
+from typing import Any
+
+# module -> (actions, scope); actions: v=view c=create e=edit d=delete x=export
+_ALL = ("org", "system", "customers", "sales", "service", "marketing", "loyalty", "analytics")
+
+ROLE_DEFAULTS: list[dict[str, Any]] = [
+    {
+        "code": "general",
+        "name": "一般用户",
+        "description": "General user: sees their own profile and records.",
+        "grants": {"org": ("v", "own")},
+    },
+    {
+        "code": "admin",
+        "name": "系统管理员",
+        "description": "System administrator: everything, including system settings.",
+        "specials": ("sensitive", "export", "bulk_delete", "manage_system"),
+        "grants": {m: ("vcedx", "all") for m in _ALL},
+    },
+    {
+        "code": "sales_rep",
+        "name": "销售人员",
+        "description": "Sales rep: own customers, leads and opportunities.",
+        "grants": {
+            "org": ("v", "unit"),
+            "customers": ("vce", "own"),
+            "sales": ("vce", "own"),
+            "service": ("v", "own"),
+            "loyalty": ("v", "own"),
+        },
+    },
+    {
+        "code": "sales_manager",
+        "name": "销售部门主管",
+        "description": "Sales manager: the whole unit and the units below it.",
+        "specials": ("export",),
+        "grants": {
+            "org": ("v", "subtree"),
+            "customers": ("vcedx", "subtree"),
+            "sales": ("vcedx", "subtree"),
+            "service": ("v", "subtree"),
+            "loyalty": ("v", "subtree"),
+            "analytics": ("vx", "subtree"),
+        },
+    },
+    {
+        "code": "leader",
+        "name": "公司领导",
+        "description": "Leadership: reads everything, exports, sees sensitive fields.",
+        "specials": ("sensitive", "export"),
+        "grants": {m: ("vx", "all") for m in _ALL if m != "system"},
+    },
+    {
+        "code": "service_agent",
+        "name": "客服",
+        "description": "Service / call-centre agent: tickets, finds any customer.",
+        "grants": {
+            "org": ("v", "unit"),
+            "customers": ("vce", "all"),
+            "service": ("vce", "subtree"),
+            "sales": ("v", "all"),
+        },
+    },
+    {
+        "code": "marketing",
+        "name": "市场",
+        "description": "Marketing: campaigns and segments over all customers.",
+        "grants": {
+            "org": ("v", "unit"),
+            "customers": ("v", "all"),
+            "marketing": ("vcedx", "all"),
+            "loyalty": ("vce", "all"),
+            "analytics": ("v", "all"),
+        },
+    },
+]
+
+_FLAG = {"v": "can_view", "c": "can_create", "e": "can_edit", "d": "can_delete", "x": "can_export"}
+_SPECIAL = {
+    "sensitive": "can_view_sensitive",
+    "export": "can_export",
+    "bulk_delete": "can_bulk_delete",
+    "manage_system": "can_manage_system",
+}
+
+
+def seed_roles(role_model: Any, grant_model: Any) -> int:
+    """Create the default roles that are missing; never overwrite an admin's edits.
+
+    Takes the model classes so a data migration can pass its historical models.
+    """
+    created = 0
+    for spec in ROLE_DEFAULTS:
+        if role_model._default_manager.filter(code=spec["code"]).exists():
+            continue
+        role = role_model._default_manager.create(
+            code=spec["code"],
+            name=spec["name"],
+            description=spec["description"],
+            **{_SPECIAL[s]: True for s in spec.get("specials", ())},
+        )
+        for module, (actions, scope) in spec["grants"].items():
+            grant_model._default_manager.create(
+                role=role, module=module, scope=scope, **{_FLAG[a]: True for a in actions}
+            )
+        created += 1
+    return created

@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from crm.core.access import get_access
+from crm.core.modules import Module
+from crm.core.search import search_all
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    access = get_access(request.user)
+    modules = [
+        {"label": Module(m).label, "scope": grant.scope, "actions": sorted(grant.actions)}
+        for m, grant in sorted(access.modules.items())
+        if grant.actions
+    ]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "modules": modules,
+            "specials": sorted(access.specials),
+            "roles": request.user.roles.all(),  # type: ignore[union-attr]
+        },  # type: ignore[union-attr]
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    results = search_all(request.user, query)
+    template = (
+        "web/_search_results.html" if request.headers.get("HX-Request") else "web/search.html"
+    )
+    return render(request, template, {"q": query, "results": results})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, plus the choice is kept on the employee's profile."""
+    from django.views.i18n import set_language as django_set_language
+
+    from crm.org.services import employee_set_language
+
+    response = django_set_language(request)
+    lang = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        employee_set_language(user=request.user, language=lang)  # type: ignore[arg-type]
+    return response
