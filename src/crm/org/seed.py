@@ -9,20 +9,20 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
     {
         "code": "general",
         "name": "一般用户",
-        "description": "General user: sees their own profile and records.",
+        "description": "一般用户：查看本人资料和记录。",
         "grants": {"org": ("v", "own")},
     },
     {
         "code": "admin",
         "name": "系统管理员",
-        "description": "System administrator: everything, including system settings.",
+        "description": "系统管理员：全部功能，包括系统设置。",
         "specials": ("sensitive", "export", "bulk_delete", "manage_system"),
         "grants": {m: ("vcedx", "all") for m in _ALL},
     },
     {
         "code": "sales_rep",
         "name": "销售人员",
-        "description": "Sales rep: own customers, leads and opportunities.",
+        "description": "销售人员：本人的客户、线索和商机。",
         "grants": {
             "org": ("v", "unit"),
             "customers": ("vce", "own"),
@@ -34,7 +34,7 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
     {
         "code": "sales_manager",
         "name": "销售部门主管",
-        "description": "Sales manager: the whole unit and the units below it.",
+        "description": "销售部门主管：本部门及下级部门的全部数据。",
         "specials": ("export",),
         "grants": {
             "org": ("v", "subtree"),
@@ -48,14 +48,14 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
     {
         "code": "leader",
         "name": "公司领导",
-        "description": "Leadership: reads everything, exports, sees sensitive fields.",
+        "description": "公司领导：查看、导出全部数据，可见敏感字段。",
         "specials": ("sensitive", "export"),
         "grants": {m: ("vx", "all") for m in _ALL if m != "system"},
     },
     {
         "code": "service_agent",
         "name": "客服",
-        "description": "Service / call-centre agent: tickets, finds any customer.",
+        "description": "客服/呼叫中心：处理工单，可查找全部客户。",
         "grants": {
             "org": ("v", "unit"),
             "customers": ("vce", "all"),
@@ -66,7 +66,7 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
     {
         "code": "marketing",
         "name": "市场",
-        "description": "Marketing: campaigns and segments over all customers.",
+        "description": "市场：面向全部客户的营销活动和客户细分。",
         "grants": {
             "org": ("v", "unit"),
             "customers": ("v", "all"),

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crm.core.access import get_access
-from crm.core.modules import Module
+from crm.core.modules import Action, Module, Scope
 from crm.core.search import search_all
 
 
@@ -11,7 +11,11 @@ from crm.core.search import search_all
 def home(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
     modules = [
-        {"label": Module(m).label, "scope": grant.scope, "actions": sorted(grant.actions)}
+        {
+            "label": Module(m).label,
+            "scope": Scope(grant.scope).label,
+            "actions": [a.label for a in Action if a.value in grant.actions],
+        }
         for m, grant in sorted(access.modules.items())
         if grant.actions
     ]
