@@ -9,6 +9,15 @@ from crm.core.modules import Module, Scope
 
 from .models import OrgUnit, Role, UnitKind
 
+INDENT = "\u3000"  # ideographic space: indents CJK names evenly
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by depth, so the tree reads in a plain select."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return INDENT * obj.depth + obj.name
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -25,7 +34,7 @@ class UnitForm(forms.Form):
 
 
 class UnitCreateForm(UnitForm):
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none())
+    parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none())
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,7 +42,7 @@ class UnitCreateForm(UnitForm):
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=OrgUnit.objects.none())
+    parent = UnitChoiceField(label=_("New parent unit"), queryset=OrgUnit.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -45,7 +54,7 @@ class EmployeeForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=60, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     roles = forms.ModelMultipleChoiceField(
         label=_("Roles"),
         queryset=Role.objects.none(),
