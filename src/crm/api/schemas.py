@@ -1,11 +1,68 @@
 """Shapes every router shares: the error body and the list envelope."""
 
-from typing import Any, Generic, TypeVar
+import re
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from crm.core.pagination import MAX_PAGE_SIZE
 
 T = TypeVar("T")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _nul_error() -> PydanticCustomError:
+    return PydanticCustomError("nul_character", str(_("Text may not contain NUL characters.")))
+
+
+def _drop_nul(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+# A free-text query parameter (a search term). PostgreSQL cannot compare text holding NUL
+# characters, which no one types, so they are dropped rather than failing deep in a query.
+Text = Annotated[str, AfterValidator(_drop_nul)]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_format", str(_("Enter a date as YYYY-MM-DD.")))
+
+
+# A date parameter. pydantic alone also reads numbers as Unix times ("0" is 1970-01-01),
+# which the schema (format: date) does not allow.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class InputSchema(Schema):
+    """Base of every request body: no text in it, however nested, may hold NUL characters.
+
+    Stored text is refused with a 422 rather than silently changed; PostgreSQL cannot hold NUL.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise _nul_error()
+        return value
 
 
 class ErrorDetail(Schema):
@@ -24,6 +81,10 @@ class PageOut(BaseModel, Generic[T]):
     page: int
     page_size: int
 
+
+# Query parameters of every list: the limits `crm.core.pagination.paginate` enforces.
+PageNumber = Annotated[int, Field(ge=1)]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 
 # Responses every authenticated endpoint may give besides its success.
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

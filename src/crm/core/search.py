@@ -29,7 +29,7 @@ def register(provider: Provider) -> None:
 
 
 def search_all(user: Any, query: str, limit: int = 10) -> list[tuple[Provider, list[Hit]]]:
-    query = query.strip()[:100]
+    query = query.replace("\x00", "").strip()[:100]
     if not query:
         return []
     results = []

@@ -1,15 +1,23 @@
 """API of the organisation: tokens, me, units, employees, roles, parameters, recycle bin."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router, Status
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, ErrorOut, PageOut
+from crm.api.schemas import (
+    ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    PageNumber,
+    PageOut,
+    PageSize,
+    Text,
+)
 from crm.core import recycle
 from crm.core.access import get_access, require, require_special
-from crm.core.errors import NotFound, ValidationFailed
+from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.modules import Action, Module, Special
 from crm.core.pagination import paginate
 
@@ -70,7 +78,7 @@ def token_list(request: HttpRequest) -> Any:
 @auth_router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS})
 def token_delete(request: HttpRequest, token_id: int) -> Any:
     token_revoke(token=selectors.token_get_for_user(user=request.user, pk=token_id))
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.get("/me", response={200: MeOut, **ERRORS})
@@ -92,7 +100,9 @@ def me(request: HttpRequest) -> Any:
 
 
 @org_router.get("/org-units", response={200: PageOut[UnitOut], **ERRORS})
-def unit_list(request: HttpRequest, page: int = 1, page_size: int = 20, q: str = "") -> Any:
+def unit_list(
+    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 20, q: Text = ""
+) -> Any:
     qs = selectors.units_for_user(request.user)
     if q:
         qs = qs.filter(name__icontains=q[:100])
@@ -116,7 +126,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
         sort_order=payload.sort_order,
         actor=request.user,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @org_router.patch("/org-units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS})
@@ -145,7 +155,7 @@ def unit_delete(request: HttpRequest, unit_id: int) -> Any:
     unit = selectors.unit_get_for_user(user=request.user, pk=unit_id)
     require(request.user, Module.ORG, Action.DELETE)
     services.unit_delete(unit=unit, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 def _check_kind(kind: str) -> None:
@@ -177,12 +187,12 @@ def _employee_out(user: User) -> dict[str, Any]:
 @org_router.get("/employees", response={200: PageOut[EmployeeOut], **ERRORS})
 def employee_list(
     request: HttpRequest,
-    page: int = 1,
-    page_size: int = 20,
-    q: str = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
+    q: Text = "",
     unit_id: int | None = None,
     active: bool | None = None,
-    ordering: str = "username",
+    ordering: Text = "username",
 ) -> Any:
     unit = selectors.unit_get_for_user(user=request.user, pk=unit_id) if unit_id else None
     qs = selectors.employees_for_user(
@@ -219,7 +229,7 @@ def employee_create(request: HttpRequest, payload: EmployeeIn) -> Any:
         roles=roles,
         actor=request.user,
     )
-    return 201, _employee_out(employee)
+    return Status(201, _employee_out(employee))
 
 
 @org_router.patch("/employees/{employee_id}", response={200: EmployeeOut, **WRITE_ERRORS})
@@ -241,7 +251,7 @@ def employee_patch(request: HttpRequest, employee_id: int, payload: EmployeePatc
     return _employee_out(employee)
 
 
-@org_router.post("/employees/{employee_id}/deactivate", response={200: EmployeeOut, **ERRORS})
+@org_router.post("/employees/{employee_id}/deactivate", response={200: EmployeeOut, **WRITE_ERRORS})
 def employee_deactivate(request: HttpRequest, employee_id: int) -> Any:
     return _set_active(request, employee_id, False)
 
@@ -255,7 +265,8 @@ def _set_active(request: HttpRequest, employee_id: int, active: bool) -> Any:
     employee = selectors.employee_get_for_user(user=request.user, pk=employee_id)
     require(request.user, Module.ORG, Action.EDIT)
     if employee.pk == request.user.pk and not active:
-        raise ValidationFailed(_("You cannot deactivate yourself."))
+        # A well-formed request the current state refuses: 409, like other business conflicts.
+        raise Conflict(_("You cannot deactivate yourself."), code="cannot_deactivate_self")
     return _employee_out(
         services.employee_set_active(user=employee, active=active, actor=request.user)
     )
@@ -284,7 +295,7 @@ def _role_out(role: Role) -> dict[str, Any]:
 
 
 @system_router.get("/roles", response={200: PageOut[RoleOut], **ERRORS})
-def role_list(request: HttpRequest, page: int = 1, page_size: int = 20) -> Any:
+def role_list(request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 20) -> Any:
     return _page(selectors.roles_for_admin(request.user), page, page_size, _role_out)
 
 
@@ -302,7 +313,7 @@ def role_create(request: HttpRequest, payload: RoleIn) -> Any:
         description=payload.description,
         actor=request.user,
     )
-    return 201, _role_out(role)
+    return Status(201, _role_out(role))
 
 
 @system_router.patch("/roles/{role_id}", response={200: RoleOut, **WRITE_ERRORS})
@@ -357,9 +368,25 @@ def parameter_put(request: HttpRequest, key: str, payload: ParameterIn) -> Any:
 # --- recycle bin -------------------------------------------------------------------------
 
 
+class _RegisteredBins:
+    """Lists the registered bins in the schema; built lazily, after every app registered."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema["enum"] = sorted(recycle.bins())
+        return schema
+
+
+# A recycle bin's label, e.g. "org.orgunit".
+BinLabel = Annotated[str, _RegisteredBins()]
+
+
 @system_router.get("/recycle-bin", response={200: PageOut[DeletedOut], **ERRORS})
 def recycle_list(
-    request: HttpRequest, model: str = Query("org.orgunit"), page: int = 1, page_size: int = 20
+    request: HttpRequest,
+    model: BinLabel = "org.orgunit",
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
 ) -> Any:
     if model not in recycle.bins():
         raise ValidationFailed(fields={"model": [_("Unknown record type.")]})
@@ -375,14 +402,18 @@ def recycle_list(
 @system_router.post(
     "/recycle-bin/{model}/{record_id}/restore", response={204: None, **WRITE_ERRORS}
 )
-def recycle_restore(request: HttpRequest, model: str, record_id: int) -> Any:
+def recycle_restore(
+    request: HttpRequest,
+    record_id: int,
+    model: BinLabel,
+) -> Any:
     if model not in recycle.bins():
         raise NotFound()
     record = recycle.deleted_for_user(request.user, model).filter(pk=record_id).first()
     if record is None:
         raise NotFound()
     recycle.bins()[model].restore(record, request.user)
-    return 204, None
+    return Status(204, None)
 
 
 __all__ = ["auth_router", "org_router", "system_router", "OrgUnit"]

@@ -4,10 +4,11 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from crm.api.schemas import InputSchema
 from crm.core.modules import Scope
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=256)
 
@@ -64,21 +65,21 @@ class UnitOut(Schema):
     updated_at: datetime
 
 
-class UnitIn(Schema):
+class UnitIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     kind: str = Field(..., max_length=16)
     parent_id: int
     sort_order: int = Field(0, ge=0, le=1_000_000)
 
 
-class UnitPatch(Schema):
+class UnitPatch(InputSchema):
     version: int = Field(..., ge=1)
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: str | None = Field(None, max_length=16)
     sort_order: int | None = Field(None, ge=0, le=1_000_000)
 
 
-class UnitMoveIn(Schema):
+class UnitMoveIn(InputSchema):
     version: int = Field(..., ge=1)
     parent_id: int
 
@@ -95,7 +96,7 @@ class EmployeeOut(Schema):
     version: int
 
 
-class EmployeeIn(Schema):
+class EmployeeIn(InputSchema):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=128)
     name: str = Field("", max_length=60)
@@ -105,7 +106,7 @@ class EmployeeIn(Schema):
     role_ids: list[int] = Field(default_factory=list, max_length=50)
 
 
-class EmployeePatch(Schema):
+class EmployeePatch(InputSchema):
     version: int = Field(..., ge=1)
     name: str | None = Field(None, max_length=60)
     email: str | None = Field(None, max_length=254)
@@ -124,7 +125,7 @@ class GrantOut(Schema):
     scope: Scope
 
 
-class GrantIn(Schema):
+class GrantIn(InputSchema):
     can_view: bool = False
     can_create: bool = False
     can_edit: bool = False
@@ -146,13 +147,13 @@ class RoleOut(Schema):
     version: int
 
 
-class RoleIn(Schema):
+class RoleIn(InputSchema):
     code: str = Field(..., min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
     name: str = Field(..., min_length=1, max_length=60)
     description: str = Field("", max_length=200)
 
 
-class RolePatch(Schema):
+class RolePatch(InputSchema):
     version: int = Field(..., ge=1)
     name: str | None = Field(None, min_length=1, max_length=60)
     description: str | None = Field(None, max_length=200)
@@ -171,7 +172,7 @@ class ParameterOut(Schema):
     version: int
 
 
-class ParameterIn(Schema):
+class ParameterIn(InputSchema):
     value: str = Field(..., max_length=200)
     version: int | None = Field(None, ge=0)
 

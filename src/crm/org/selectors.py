@@ -41,7 +41,7 @@ def employees_for_user(
         unit_field="unit",
     )
     if query:
-        q = query.strip()[:100]
+        q = query.replace("\x00", "").strip()[:100]
         qs = qs.filter(
             Q(username__icontains=q)
             | Q(name__icontains=q)

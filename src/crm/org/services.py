@@ -6,8 +6,8 @@ from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,20 @@ def _validation_error(exc: ValidationError) -> ValidationFailed:
 # --- units -------------------------------------------------------------------------------
 
 
+def _name_taken() -> str:
+    return _("A unit with this name already exists under the same parent.")
+
+
+def _too_deep() -> ValidationFailed:
+    return ValidationFailed(
+        fields={"parent": [_("The organisation tree may not grow deeper here.")]}
+    )
+
+
 def _set_path(unit: OrgUnit) -> None:
     parent_path = unit.parent.path if unit.parent else "/"
+    if len(f"{parent_path}{unit.pk}/") > OrgUnit._meta.get_field("path").max_length:  # type: ignore[operator]
+        raise _too_deep()
     OrgUnit.all_objects.filter(pk=unit.pk).update(
         path=f"{parent_path}{unit.pk}/", depth=(unit.parent.depth + 1) if unit.parent else 0
     )
@@ -42,6 +54,8 @@ def unit_create(
     if parent is not None and parent.is_deleted:
         raise ValidationFailed(fields={"parent": [_("The parent unit has been deleted.")]})
     unit = OrgUnit(name=name.strip(), kind=kind, parent=parent, sort_order=sort_order)
+    if OrgUnit.objects.filter(parent=parent, name=unit.name).exists():
+        raise ValidationFailed(fields={"name": [_name_taken()]})
     try:
         with transaction.atomic():
             record_create(instance=unit, actor=actor)
@@ -59,6 +73,9 @@ def unit_update(*, unit: OrgUnit, version: int, actor: Any, **changes: Any) -> O
     allowed = {k: v for k, v in changes.items() if k in {"name", "kind", "sort_order"}}
     if "name" in allowed:
         allowed["name"] = str(allowed["name"]).strip()
+        siblings = OrgUnit.objects.filter(parent_id=unit.parent_id).exclude(pk=unit.pk)
+        if siblings.filter(name=allowed["name"]).exists():
+            raise ValidationFailed(fields={"name": [_name_taken()]})
     try:
         return record_update(instance=unit, version=version, changes=allowed, actor=actor)
     except ValidationError as exc:
@@ -81,7 +98,11 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, version: int, actor: Any) -
             raise ValidationFailed(
                 fields={"parent": [_("A unit cannot move under itself or its own sub-units.")]}
             )
-        if OrgUnit.objects.filter(parent=new_parent, name=current.name).exists():
+        if (
+            OrgUnit.objects.filter(parent=new_parent, name=current.name)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
             raise ValidationFailed(
                 fields={"parent": [_("The new parent already has a unit with this name.")]}
             )
@@ -89,6 +110,13 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, version: int, actor: Any) -
         old_path, old_depth = current.path, current.depth
         new_path = f"{new_parent.path}{current.pk}/"
         depth_delta = new_parent.depth + 1 - old_depth
+        deepest = (
+            OrgUnit.all_objects.filter(path__startswith=old_path)
+            .annotate(n=Length("path"))
+            .aggregate(m=Max("n"))["m"]
+        )
+        if deepest - len(old_path) + len(new_path) > OrgUnit._meta.get_field("path").max_length:  # type: ignore[operator]
+            raise _too_deep()
         OrgUnit.all_objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_delta,
@@ -316,8 +344,9 @@ def parameter_set(*, key: str, value: Any, version: int | None, actor: Any) -> S
         raise ValidationFailed(fields={"value": [str(exc.message)]}) from None
     spec = PARAMETERS[key]
     with transaction.atomic():
+        # A parameter never set has no row; callers see it as version 0.
         row, _created = SystemParameter.objects.select_for_update().get_or_create(
-            key=key, defaults={"value": spec.default}
+            key=key, defaults={"value": spec.default, "version": 0}
         )
         if version is not None and row.version != version:
             raise StaleVersion()

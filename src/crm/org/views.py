@@ -2,15 +2,13 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +19,7 @@ from crm.core.audit import history_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.modules import Action, Module, Special
 from crm.core.pagination import paginate
+from crm.web.pages import page_view, show_error
 
 from . import selectors, services
 from .auth import sign_in, token_issue, token_revoke
@@ -35,37 +34,6 @@ from .forms import (
     UnitForm,
     UnitMoveForm,
 )
-
-
-def _show_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
-    """Field errors onto the form; everything else as a message at the top of the page."""
-    placed = False
-    if form is not None:
-        for field, errors in exc.fields.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-                placed = True
-    if not placed:
-        messages.error(request, str(exc.message))
-
-
-def _guard(view: Any) -> Any:
-    """Domain errors from a page become a 404 page or a message, never a 500."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404() from None
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect(request.META.get("HTTP_REFERER") or reverse("home"))
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
-
 
 # --- sign-in -----------------------------------------------------------------------------
 
@@ -115,7 +83,7 @@ def _tree(units: list[Any]) -> list[dict[str, Any]]:
     return roots
 
 
-@_guard
+@page_view
 def tree(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.ORG, Action.VIEW)
     units = list(selectors.units_for_user(request.user).order_by("path"))
@@ -134,7 +102,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "org/tree.html", {"roots": _tree(units), "form": form})
 
 
-@_guard
+@page_view
 @require_POST
 def unit_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.ORG, Action.CREATE)
@@ -150,7 +118,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
             return redirect("org:unit", unit.pk)
@@ -158,7 +126,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     return render(request, "org/tree.html", {"roots": _tree(units), "form": form}, status=422)
 
 
-@_guard
+@page_view
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
     access = get_access(request.user)
@@ -199,7 +167,7 @@ def _unit_page(
     )
 
 
-@_guard
+@page_view
 @require_POST
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
@@ -218,7 +186,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 sort_order=d["sort_order"],
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
             status = exc.status
         else:
             messages.success(request, _("Changes saved."))
@@ -226,7 +194,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _unit_page(request, unit, form, None, status=status)
 
 
-@_guard
+@page_view
 @require_POST
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
@@ -242,14 +210,14 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Unit moved."))
             return redirect("org:unit", unit.pk)
     return _unit_page(request, unit, None, form, status=422)
 
 
-@_guard
+@page_view
 @require_POST
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
@@ -262,7 +230,7 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- employees ---------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def employees(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.ORG, Action.VIEW)
     unit = None
@@ -298,7 +266,7 @@ def _role_choices(user: Any) -> Any:
     return selectors.assignable_roles() if get_access(user).has(Special.MANAGE_SYSTEM) else None
 
 
-@_guard
+@page_view
 def employee_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.ORG, Action.CREATE)
     units = selectors.units_for_user(request.user)
@@ -317,14 +285,14 @@ def employee_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Employee “%(name)s” created.") % {"name": employee})
             return redirect("org:employee", employee.pk)
     return render(request, "org/employee_form.html", {"form": form})
 
 
-@_guard
+@page_view
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get_for_user(user=request.user, pk=pk)
     access = get_access(request.user)
@@ -356,7 +324,7 @@ def _employee_page(
     )
 
 
-@_guard
+@page_view
 @require_POST
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get_for_user(user=request.user, pk=pk)
@@ -374,7 +342,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=employee, version=d["version"] or 0, actor=request.user, **changes
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
             status = exc.status
         else:
             messages.success(request, _("Changes saved."))
@@ -382,7 +350,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _employee_page(request, employee, form, status=status)
 
 
-@_guard
+@page_view
 @require_POST
 def employee_active(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get_for_user(user=request.user, pk=pk)
@@ -404,7 +372,7 @@ def employee_active(request: HttpRequest, pk: int) -> HttpResponse:
 # --- roles -------------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def roles(request: HttpRequest) -> HttpResponse:
     items = selectors.roles_for_admin(request.user)
     form = RoleCreateForm(request.POST or None)
@@ -412,7 +380,7 @@ def roles(request: HttpRequest) -> HttpResponse:
         try:
             role = services.role_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Role “%(name)s” created.") % {"name": role.name})
             return redirect("org:role", role.pk)
@@ -439,7 +407,7 @@ def _role_initial(role: Any) -> dict[str, Any]:
     return initial
 
 
-@_guard
+@page_view
 def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role = selectors.role_get_for_admin(user=request.user, pk=pk)
     form = RoleForm(request.POST or None, initial=_role_initial(role))
@@ -456,7 +424,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     **{k: d[k] for k in _role_initial(role) if k != "version"},
                 )
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
                 status = exc.status
             else:
                 messages.success(request, _("Changes saved."))
@@ -471,7 +439,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 @require_POST
 def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     role = selectors.role_get_for_admin(user=request.user, pk=pk)
@@ -483,7 +451,7 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- parameters --------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def parameters(request: HttpRequest) -> HttpResponse:
     items = selectors.parameters_for_admin(request.user)
     bad_key, bad_form = None, None
@@ -499,7 +467,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
             else:
                 messages.success(request, _("Parameter saved."))
                 return redirect("org:parameters")
@@ -519,7 +487,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
 # --- recycle bin -------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def recycle_bin(request: HttpRequest) -> HttpResponse:
     sections = []
     for label, b in recycle.bins().items():
@@ -534,7 +502,7 @@ def recycle_bin(request: HttpRequest) -> HttpResponse:
     return render(request, "org/recycle_bin.html", {"sections": sections})
 
 
-@_guard
+@page_view
 @require_POST
 def recycle_restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if label not in recycle.bins():
@@ -550,7 +518,7 @@ def recycle_restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 # --- API tokens --------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
@@ -564,7 +532,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 @require_POST
 def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
     token_revoke(token=selectors.token_get_for_user(user=request.user, pk=pk))

@@ -4,11 +4,12 @@ Later modules add their own fixtures beside these and register their endpoints w
 access matrix in `crm.testing.matrix`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from crm.org.auth import token_issue
 from crm.org.demo import load_demo
@@ -23,10 +24,33 @@ def _fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Load the demo organisation once per test module instead of once per test.
+
+    Opt in with `pytestmark = pytest.mark.usefixtures("demo_once")`. The data lives in a
+    transaction held open for the module and rolled back after it; each test still runs in
+    its own savepoint (the `db` fixture), so what a test writes is undone. `demo` then finds
+    everything in place. Not for modules with `transactional_db` or `live_server` tests.
+    """
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    atomic = transaction.atomic()
+    try:
+        with django_db_blocker.unblock(), fast:
+            atomic.__enter__()
+            load_demo(password=DEMO_PASSWORD)
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db: Any) -> dict[str, User]:
+def demo(request: Any, db: Any) -> dict[str, User]:
     """The demo organisation of `crm demo`; returns the demo users by username."""
-    load_demo(password=DEMO_PASSWORD)
+    if "demo_once" not in request.fixturenames:
+        load_demo(password=DEMO_PASSWORD)
     return {u.username: u for u in User.objects.all()}
 
 

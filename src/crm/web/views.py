@@ -32,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    # PostgreSQL cannot compare text holding NUL; a browser never sends one on purpose.
+    query = request.GET.get("q", "").replace("\x00", "")[:100]
     results = search_all(request.user, query)
     template = (
         "web/_search_results.html" if request.headers.get("HX-Request") else "web/search.html"

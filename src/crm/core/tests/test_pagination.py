@@ -1,0 +1,87 @@
+"""Database-side pagination shared by pages and the API."""
+
+import pytest
+
+from crm.core.errors import ValidationFailed
+from crm.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
+from crm.org.models import OrgUnit
+
+pytestmark = pytest.mark.usefixtures("demo_once")
+
+
+@pytest.fixture
+def units(demo):
+    """The 14 demo units, in path order."""
+    qs = OrgUnit.objects.order_by("path")
+    assert qs.count() == 14
+    return qs
+
+
+def test_first_page_by_default(units):
+    page = paginate(units)
+    assert (page.page, page.page_size, page.count) == (1, DEFAULT_PAGE_SIZE, 14)
+    assert page.items == list(units)
+    assert page.num_pages == 1
+    assert not page.has_next
+    assert not page.has_previous
+
+
+def test_middle_and_last_pages(units):
+    everything = list(units)
+    middle = paginate(units, "2", "5")
+    assert middle.items == everything[5:10]
+    assert (middle.count, middle.num_pages, middle.has_next, middle.has_previous) == (
+        14,
+        3,
+        True,
+        True,
+    )
+    last = paginate(units, 3, 5)
+    assert last.items == everything[10:]
+    assert not last.has_next
+
+
+def test_a_page_past_the_end_is_empty_but_keeps_the_count(units):
+    page = paginate(units, 9, 5)
+    assert page.items == []
+    assert page.count == 14
+
+
+def test_empty_strings_mean_the_defaults(units):
+    page = paginate(units, "", "")
+    assert (page.page, page.page_size) == (1, DEFAULT_PAGE_SIZE)
+
+
+def test_an_empty_queryset_has_one_page(db):
+    page = paginate(OrgUnit.objects.none())
+    assert (page.count, page.num_pages, page.items) == (0, 1, [])
+
+
+@pytest.mark.parametrize(
+    ("page", "page_size", "field"),
+    [
+        ("abc", None, "page"),
+        ("0", None, "page"),
+        (-1, None, "page"),
+        ("1.5", None, "page"),
+        (None, "x", "page_size"),
+        (None, 0, "page_size"),
+        (None, MAX_PAGE_SIZE + 1, "page_size"),
+    ],
+)
+def test_bad_page_or_page_size_is_a_field_error(units, page, page_size, field):
+    with pytest.raises(ValidationFailed) as exc:
+        paginate(units, page, page_size)
+    assert list(exc.value.fields) == [field]
+    assert exc.value.status == 422
+
+
+def test_the_largest_page_size_is_allowed(units):
+    assert MAX_PAGE_SIZE == 200
+    assert paginate(units, 1, MAX_PAGE_SIZE).page_size == 200
+
+
+def test_only_one_page_is_read(units, django_assert_num_queries):
+    # a count and one slice, whatever the size of the table
+    with django_assert_num_queries(2):
+        paginate(units, 2, 5)

@@ -1,0 +1,666 @@
+"""The organisation's endpoints and pages in the access matrix (see crm.testing.matrix).
+
+Every target is a record of the WEST (成都分公司 and below). Who may see it: admin and
+leader (scope all) and mgr_west (subtree of 成都分公司). mgr_east, rep_east, agent, marketer
+and general may not: for them it does not exist (404).
+"""
+
+from typing import Any
+
+from crm.core import recycle
+from crm.core.modules import Action, Module, Special
+from crm.core.services import record_soft_delete
+from crm.org import services
+from crm.org.auth import token_issue
+from crm.org.demo import USERS as DEMO_USERS
+from crm.org.models import ApiToken, OrgUnit, Role, RolePermission, SystemParameter, User
+from crm.org.seed import ROLE_DEFAULTS
+from crm.testing.matrix import EVERYONE, ROLES, api, page, roles
+
+SEES_WEST = roles("admin", "leader", "mgr_west")
+ADMIN = roles("admin")
+ALL_BUT_ADMIN = EVERYONE - ADMIN
+# Can see the west record but holds no edit/delete right in the org module.
+WEST_READERS = roles("leader", "mgr_west")
+
+
+def _unit(name: str) -> OrgUnit:
+    return OrgUnit.objects.get(name=name)
+
+
+def west_unit(users: Any) -> OrgUnit:
+    return _unit("成都分公司")
+
+
+def west_team(users: Any) -> OrgUnit:
+    return _unit("成都销售一组")
+
+
+def west_rep(users: Any) -> User:
+    return users["rep_west_1"]
+
+
+def empty_west_unit(users: Any) -> OrgUnit:
+    """A unit with no sub-units and no members, so deleting it is allowed."""
+    return services.unit_create(
+        name="成都销售二组", kind="team", parent=west_unit(users), actor=None
+    )
+
+
+def deleted_west_unit(users: Any) -> OrgUnit:
+    return record_soft_delete(instance=empty_west_unit(users), actor=None)
+
+
+def deactivated_west_rep(users: Any) -> User:
+    rep = west_rep(users)
+    services.employee_set_active(user=rep, active=False, actor=None)
+    return rep
+
+
+def west_rep_token(users: Any) -> ApiToken:
+    token, _raw = token_issue(user=west_rep(users), name="erp")
+    return token
+
+
+def west_rep_with_token(users: Any) -> User:
+    west_rep_token(users)
+    return west_rep(users)
+
+
+def sales_rep_role(users: Any) -> Role:
+    return Role.objects.get(code="sales_rep")
+
+
+def unused_role(users: Any) -> Role:
+    return services.role_create(code="temp", name="临时角色", actor=None)
+
+
+def deleted_role(users: Any) -> Role:
+    return record_soft_delete(instance=unused_role(users), actor=None)
+
+
+def _unit_href(target: Any) -> str:
+    return f'href="/org/units/{target.pk}/"'
+
+
+def _employee_href(target: Any) -> str:
+    return f'href="/org/employees/{target.pk}/"'
+
+
+ORG, SYSTEM = Module.ORG.value, Module.SYSTEM.value
+VIEW, CREATE, EDIT, DELETE = (
+    a.value for a in (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE)
+)
+MANAGE = Special.MANAGE_SYSTEM.value
+
+# --- API: auth and me ----------------------------------------------------------------------
+
+api(
+    "token list",
+    "GET",
+    "/api/v1/auth/tokens",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_rep_token,
+    visible_to=roles(),  # nobody lists another employee's tokens
+)
+api(
+    "token revoke",
+    "DELETE",
+    "/api/v1/auth/tokens/{id}",
+    module=ORG,
+    action=DELETE,
+    allowed=roles(),  # a token is revoked by its owner only; even admin gets 404
+    target=west_rep_token,
+)
+api("me", "GET", "/api/v1/me", module=ORG, action=VIEW, allowed=EVERYONE)
+
+# --- API: org units ------------------------------------------------------------------------
+
+api(
+    "unit list",
+    "GET",
+    "/api/v1/org-units?page_size=200",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_unit,
+    visible_to=SEES_WEST,
+)
+api(
+    "unit detail",
+    "GET",
+    "/api/v1/org-units/{id}",
+    module=ORG,
+    action=VIEW,
+    allowed=SEES_WEST,
+    target=west_unit,
+)
+api(
+    "unit create",
+    "POST",
+    "/api/v1/org-units",
+    module=ORG,
+    action=CREATE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,  # the create right is checked before the parent is looked up
+    body=lambda users, t: {
+        "name": "成都销售三组",
+        "kind": "team",
+        "parent_id": west_unit(users).pk,
+    },
+    tables=(OrgUnit,),
+)
+api(
+    "unit patch",
+    "PATCH",
+    "/api/v1/org-units/{id}",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_unit,
+    body=lambda users, t: {"version": t.version, "name": "成都分公司（改）"},
+)
+api(
+    "unit move",
+    "POST",
+    "/api/v1/org-units/{id}/move",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_team,
+    body=lambda users, t: {"version": t.version, "parent_id": _unit("重庆分公司").pk},
+    tables=(OrgUnit,),
+)
+api(
+    "unit delete",
+    "DELETE",
+    "/api/v1/org-units/{id}",
+    module=ORG,
+    action=DELETE,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=empty_west_unit,
+)
+
+# --- API: employees ------------------------------------------------------------------------
+
+api(
+    "employee list",
+    "GET",
+    "/api/v1/employees?page_size=200&active=true",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_rep,
+    visible_to=SEES_WEST,
+)
+api(
+    "employee list by unit",
+    "GET",
+    "/api/v1/employees?unit_id={id}",
+    module=ORG,
+    action=VIEW,
+    allowed=SEES_WEST,
+    target=west_unit,
+)
+api(
+    "employee detail",
+    "GET",
+    "/api/v1/employees/{id}",
+    module=ORG,
+    action=VIEW,
+    allowed=SEES_WEST,
+    target=west_rep,
+)
+api(
+    "employee create",
+    "POST",
+    "/api/v1/employees",
+    module=ORG,
+    action=CREATE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body=lambda users, t: {
+        "username": "new_west",
+        "password": "Xk7-plover-2026",
+        "name": "新员工",
+        "unit_id": west_unit(users).pk,
+    },
+    tables=(User,),
+)
+api(
+    "employee patch",
+    "PATCH",
+    "/api/v1/employees/{id}",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_rep,
+    body=lambda users, t: {"version": t.version, "name": "赵磊（改）", "phone": "13900000000"},
+)
+api(
+    "employee deactivate",
+    "POST",
+    "/api/v1/employees/{id}/deactivate",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_rep_with_token,
+    tables=(User, ApiToken),
+)
+api(
+    "employee activate",
+    "POST",
+    "/api/v1/employees/{id}/activate",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=deactivated_west_rep,
+)
+
+# --- API: roles and parameters (system managers only; others: 403) -------------------------
+
+api(
+    "role list",
+    "GET",
+    "/api/v1/roles",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+)
+api(
+    "role detail",
+    "GET",
+    "/api/v1/roles/{id}",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    target=sales_rep_role,
+)
+api(
+    "role create",
+    "POST",
+    "/api/v1/roles",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body={"code": "auditor", "name": "审计"},
+    tables=(Role,),
+)
+api(
+    "role patch",
+    "PATCH",
+    "/api/v1/roles/{id}",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    target=sales_rep_role,
+    body=lambda users, t: {
+        "version": t.version,
+        "can_manage_system": True,
+        "grants": {"org": {"can_view": True, "can_edit": True, "scope": "all"}},
+    },
+    tables=(Role, RolePermission),
+)
+api(
+    "parameter list",
+    "GET",
+    "/api/v1/parameters",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+)
+api(
+    "parameter put",
+    "PUT",
+    "/api/v1/parameters/default_currency",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body={"value": "USD"},
+    tables=(SystemParameter,),
+)
+
+# --- API: recycle bin (who may delete in the module may restore) ----------------------------
+
+api(
+    "recycle list units",
+    "GET",
+    "/api/v1/recycle-bin?model=org.orgunit",
+    module=ORG,
+    action=DELETE,
+    allowed=EVERYONE,  # an empty list for those without the delete right
+    target=deleted_west_unit,
+    visible_to=ADMIN,
+)
+api(
+    "recycle restore unit",
+    "POST",
+    "/api/v1/recycle-bin/org.orgunit/{id}/restore",
+    module=ORG,
+    action=DELETE,
+    allowed=ADMIN,
+    target=deleted_west_unit,
+)
+api(
+    "recycle restore role",
+    "POST",
+    "/api/v1/recycle-bin/org.role/{id}/restore",
+    module=SYSTEM,
+    action=DELETE,
+    allowed=ADMIN,
+    target=deleted_role,
+)
+
+# --- pages ---------------------------------------------------------------------------------
+
+page(
+    "tree",
+    "GET",
+    "/org/",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_unit,
+    visible_to=SEES_WEST,
+    marker=_unit_href,
+)
+page(
+    "unit create",
+    "POST",
+    "/org/units/new/",
+    module=ORG,
+    action=CREATE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body=lambda users, t: {
+        "new-name": "成都销售三组",
+        "new-kind": "team",
+        "new-parent": west_unit(users).pk,
+        "new-sort_order": 0,
+    },
+    tables=(OrgUnit,),
+)
+page(
+    "unit detail",
+    "GET",
+    "/org/units/{id}/",
+    module=ORG,
+    action=VIEW,
+    allowed=SEES_WEST,
+    target=west_unit,
+)
+page(
+    "unit edit",
+    "POST",
+    "/org/units/{id}/edit/",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_unit,
+    body=lambda users, t: {
+        "name": "成都分公司（改）",
+        "kind": t.kind,
+        "sort_order": 3,
+        "version": t.version,
+    },
+)
+page(
+    "unit move",
+    "POST",
+    "/org/units/{id}/move/",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_team,
+    body=lambda users, t: {"parent": _unit("重庆分公司").pk, "version": t.version},
+    tables=(OrgUnit,),
+)
+page(
+    "unit delete",
+    "POST",
+    "/org/units/{id}/delete/",
+    module=ORG,
+    action=DELETE,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=empty_west_unit,
+)
+page(
+    "employees",
+    "GET",
+    "/org/employees/?page_size=200",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_rep,
+    visible_to=SEES_WEST,
+    marker=_employee_href,
+)
+page(
+    "employee new form",
+    "GET",
+    "/org/employees/new/",
+    module=ORG,
+    action=CREATE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+)
+page(
+    "employee create",
+    "POST",
+    "/org/employees/new/",
+    module=ORG,
+    action=CREATE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body=lambda users, t: {
+        "username": "new_west",
+        "password": "Xk7-plover-2026",
+        "name": "新员工",
+        "unit": west_unit(users).pk,
+    },
+    tables=(User,),
+)
+page(
+    "employee detail",
+    "GET",
+    "/org/employees/{id}/",
+    module=ORG,
+    action=VIEW,
+    allowed=SEES_WEST,
+    target=west_rep,
+)
+page(
+    "employee edit",
+    "POST",
+    "/org/employees/{id}/edit/",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_rep,
+    body=lambda users, t: {
+        "name": "赵磊（改）",
+        "email": "",
+        "phone": "13900000000",
+        "unit": t.unit_id,
+        "roles": [r.pk for r in t.roles.all()],
+        "version": t.version,
+    },
+)
+page(
+    "employee deactivate",
+    "POST",
+    "/org/employees/{id}/active/",
+    module=ORG,
+    action=EDIT,
+    allowed=ADMIN,
+    forbidden=WEST_READERS,
+    target=west_rep_with_token,
+    body={"active": "0"},
+    tables=(User, ApiToken),
+)
+page(
+    "roles",
+    "GET",
+    "/org/roles/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+)
+page(
+    "role create",
+    "POST",
+    "/org/roles/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body={"code": "auditor", "name": "审计"},
+    tables=(Role,),
+)
+page(
+    "role detail",
+    "GET",
+    "/org/roles/{id}/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    target=sales_rep_role,
+)
+
+
+def _role_form(users: Any, role: Role) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": role.name, "version": role.version, "can_manage_system": "on"}
+    for module in Module:
+        data[f"{module.value}__scope"] = "all"
+        data[f"{module.value}__can_view"] = "on"
+    return data
+
+
+page(
+    "role save",
+    "POST",
+    "/org/roles/{id}/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    target=sales_rep_role,
+    body=_role_form,
+    tables=(Role, RolePermission),
+)
+page(
+    "role delete",
+    "POST",
+    "/org/roles/{id}/delete/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    target=unused_role,
+)
+page(
+    "parameters",
+    "GET",
+    "/org/parameters/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+)
+page(
+    "parameter save",
+    "POST",
+    "/org/parameters/",
+    module=SYSTEM,
+    action=MANAGE,
+    allowed=ADMIN,
+    forbidden=ALL_BUT_ADMIN,
+    body={"key": "default_currency", "value": "USD", "version": ""},
+    tables=(SystemParameter,),
+)
+
+
+def _may_delete_in_a_bin() -> frozenset[str]:
+    """Matrix roles whose default roles may delete in a module that has a recycle bin: for
+    them the recycle bin page exists (other modules add bins, so this is computed)."""
+    bin_modules = {b.module for b in recycle.bins().values()}
+    codes = {
+        spec["code"]
+        for spec in ROLE_DEFAULTS
+        if any("d" in acts and m in bin_modules for m, (acts, _s) in spec["grants"].items())
+    }
+    held = {username: set(role_codes) for username, _n, _u, role_codes, _s in DEMO_USERS}
+    held["general_user"] = {"general"}
+    return frozenset(r for r, username in ROLES.items() if held[username] & codes)
+
+
+page(
+    "recycle bin",
+    "GET",
+    "/org/recycle-bin/",
+    module=ORG,
+    action=DELETE,
+    allowed=_may_delete_in_a_bin(),  # for anyone else the page does not exist
+    target=deleted_west_unit,
+    visible_to=ADMIN,
+    marker=lambda t: f"/org/recycle-bin/org.orgunit/{t.pk}/restore/",
+)
+page(
+    "recycle restore unit",
+    "POST",
+    "/org/recycle-bin/org.orgunit/{id}/restore/",
+    module=ORG,
+    action=DELETE,
+    allowed=ADMIN,
+    target=deleted_west_unit,
+)
+page(
+    "recycle restore role",
+    "POST",
+    "/org/recycle-bin/org.role/{id}/restore/",
+    module=SYSTEM,
+    action=DELETE,
+    allowed=ADMIN,
+    target=deleted_role,
+)
+page("tokens", "GET", "/org/tokens/", module=ORG, action=VIEW, allowed=EVERYONE)
+page(
+    "token revoke",
+    "POST",
+    "/org/tokens/{id}/revoke/",
+    module=ORG,
+    action=DELETE,
+    allowed=roles(),  # only the token's owner; for everyone else it does not exist
+    target=west_rep_token,
+)
+page(
+    "search",
+    "GET",
+    "/search/?q=rep_west_1",
+    module=ORG,
+    action=VIEW,
+    allowed=EVERYONE,
+    target=west_rep,
+    visible_to=SEES_WEST,
+    marker=_employee_href,
+)
