@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     "crm.core",
     "crm.org",
+    "crm.customers",
     "crm.web",
     "crm.api",
 ]

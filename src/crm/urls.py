@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", org_views.PasswordChangeView.as_view(), name="password_change"),
     path("org/", include("crm.org.urls")),
+    path("customers/", include("crm.customers.urls")),
     path("", include("crm.web.urls")),
 ]

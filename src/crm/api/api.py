@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -35,12 +36,54 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
 
 
+# Pydantic's messages are English only; the common ones are said again in the user's language.
+_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "too_long": gettext_lazy("At most %(max_length)s items."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "greater_than_equal": gettext_lazy("Must be at least %(ge)s."),
+    "greater_than": gettext_lazy("Must be greater than %(gt)s."),
+    "less_than_equal": gettext_lazy("Must be at most %(le)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_lazy("Enter a date and time such as 2026-01-31T09:30:00+08:00."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "string_pattern_mismatch": gettext_lazy("The value has the wrong format."),
+    "string_type": gettext_lazy("Enter text."),
+    "list_type": gettext_lazy("Enter a list."),
+    "dict_type": gettext_lazy("Enter an object."),
+    "model_type": gettext_lazy("Enter an object."),
+    "model_attributes_type": gettext_lazy("Enter an object."),
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    template = _MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg", ""))
+    try:
+        return str(template) % {k: v for k, v in (err.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return str(err.get("msg", ""))
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
+        fields.setdefault(".".join(loc) or "__all__", []).append(_message(err))
     return error_response(request, 422, "validation_error", _("Some fields are not valid."), fields)
 
 
@@ -60,6 +103,16 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja's only 400 is a body it cannot parse (not JSON, not UTF-8): input that is not
+        # valid, reported like every other invalid input so each endpoint documents one 422.
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            _("Some fields are not valid."),
+            {"__all__": [str(_("The request body is not valid JSON."))]},
+        )
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
@@ -69,6 +122,7 @@ def _mount() -> None:
     api.add_router("/", auth_router)
     api.add_router("/", org_router)
     api.add_router("/", system_router)
+    api.add_router("/", "crm.customers.api.router")
 
 
 _mount()

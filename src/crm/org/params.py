@@ -91,6 +91,16 @@ _SPECS = [
         "default_currency", _("Default currency"), "choice", "CNY", choices=tuple(CURRENCIES)
     ),
     ParamSpec(
+        "customer_stale_months",
+        _("Customer stale after"),
+        "int",
+        "12",
+        1,
+        120,
+        unit=_("months"),
+        help_text=_("A customer not updated for this many months is listed as stale."),
+    ),
+    ParamSpec(
         "fiscal_year_start",
         _("Fiscal year start"),
         "month_day",

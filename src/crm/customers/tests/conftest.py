@@ -1,0 +1,32 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from crm.customers import services
+from crm.customers.models import Customer
+
+VALID_USCC = "91110000600037341L"
+OTHER_USCC = "91310000132200821H"
+
+
+@pytest.fixture
+def make_customer(demo: Any) -> Callable[..., Customer]:
+    """`make_customer(owner, name=…, **fields)` through the service, as the owner."""
+
+    def make(owner: Any, name: str = "华东测试客户有限公司", **fields: Any) -> Customer:
+        return services.customer_create(actor=owner, name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def east_customer(make_customer: Any, rep_east: Any) -> Customer:
+    return make_customer(
+        rep_east, name="中国石油化工股份有限公司", short_name="中石化", phone="021-55551234"
+    )
+
+
+@pytest.fixture
+def west_customer(make_customer: Any, rep_west: Any) -> Customer:
+    return make_customer(rep_west, name="成都蜀能贸易有限公司", short_name="蜀能")

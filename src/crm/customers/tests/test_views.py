@@ -1,0 +1,158 @@
+from typing import Any
+
+from crm.customers.models import Customer
+
+from .conftest import VALID_USCC
+
+
+def _form(**overrides: Any) -> dict[str, Any]:
+    data = {"name": "杭州新材料有限公司", "status": "prospect", "credit_limit": "0"}
+    data.update(overrides)
+    return data
+
+
+def test_list_shows_own_customers(
+    page_client: Any, rep_east: Any, east_customer: Any, west_customer: Any
+) -> None:
+    r = page_client(rep_east).get("/customers/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert east_customer.name in html and west_customer.name not in html
+
+
+def test_list_search_by_initials_and_empty_state(
+    page_client: Any, rep_east: Any, east_customer: Any
+) -> None:
+    client = page_client(rep_east)
+    assert east_customer.name in client.get("/customers/", {"q": "zsh"}).content.decode()
+    empty = client.get("/customers/", {"q": "不存在的客户"}).content.decode()
+    assert 'id="customer-empty"' in empty
+    # malformed filters are dropped, not a 500
+    assert client.get("/customers/", {"owner": "x", "created_from": "bad"}).status_code == 200
+
+
+def test_detail_of_own_customer(page_client: Any, rep_east: Any, east_customer: Any) -> None:
+    r = page_client(rep_east).get(f"/customers/{east_customer.pk}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert east_customer.code in html and 'id="history"' in html
+    assert 'id="sensitive-tax-id"' not in html
+
+
+def test_another_units_customer_page_is_404(
+    page_client: Any, rep_west: Any, east_customer: Any
+) -> None:
+    client = page_client(rep_west)
+    assert client.get(f"/customers/{east_customer.pk}/").status_code == 404
+    assert client.get(f"/customers/{east_customer.pk}/edit/").status_code == 404
+    assert client.post(f"/customers/{east_customer.pk}/edit/", _form(version=1)).status_code == 404
+
+
+def test_create_with_invalid_uscc_shows_chinese_error_then_saves(
+    page_client: Any, rep_east: Any
+) -> None:
+    client = page_client(rep_east)
+    bad = client.post("/customers/new/", _form(uscc="91110000600037341X", owner=rep_east.pk))
+    assert bad.status_code == 422
+    assert "统一社会信用代码" in bad.content.decode() or "18" in bad.content.decode()
+    assert not Customer.objects.exists()
+    ok = client.post("/customers/new/", _form(uscc=VALID_USCC, owner=rep_east.pk))
+    assert ok.status_code == 302
+    c = Customer.objects.get()
+    assert ok["Location"] == f"/customers/{c.pk}/" and c.uscc == VALID_USCC
+
+
+def test_edit_with_stale_version_shows_conflict(
+    page_client: Any, rep_east: Any, east_customer: Any
+) -> None:
+    client = page_client(rep_east)
+    url = f"/customers/{east_customer.pk}/edit/"
+    assert client.get(url).status_code == 200
+    first = client.post(url, _form(name="新名称一", version=1, owner=rep_east.pk))
+    assert first.status_code == 302
+    second = client.post(url, _form(name="新名称二", version=1, owner=rep_east.pk))
+    assert second.status_code == 409
+    assert "Reload" in second.content.decode() or "重新" in second.content.decode()
+    assert Customer.objects.get(pk=east_customer.pk).name == "新名称一"
+
+
+def test_delete_needs_confirmation_and_is_soft(
+    page_client: Any, mgr_east: Any, east_customer: Any
+) -> None:
+    client = page_client(mgr_east)
+    url = f"/customers/{east_customer.pk}/delete/"
+    assert client.get(url).status_code == 200
+    assert Customer.objects.filter(pk=east_customer.pk).exists()
+    assert client.post(url).status_code == 302
+    assert Customer.all_objects.get(pk=east_customer.pk).is_deleted
+
+
+def test_contact_add_edit_and_interaction_log(
+    page_client: Any, rep_east: Any, east_customer: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = page_client(rep_east)
+    base = f"/customers/{east_customer.pk}"
+    bad = client.post(
+        f"{base}/contacts/new/",
+        {"contact-name": "王强", "contact-mobile": "123", "contact-role": "other"},
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        f"{base}/contacts/new/",
+        {"contact-name": "王强", "contact-mobile": "13812345678", "contact-role": "decision_maker"},
+    )
+    assert ok.status_code == 302
+    contact = east_customer.contacts.get()
+    edit = client.post(
+        f"/customers/contacts/{contact.pk}/edit/",
+        {"name": "王强", "title": "采购经理", "role": "purchaser", "version": contact.version},
+    )
+    assert edit.status_code == 302
+    log = client.post(
+        f"{base}/interactions/new/",
+        {
+            "log-channel": "visit",
+            "log-direction": "out",
+            "log-occurred_at": "2026-03-01T10:00",
+            "log-contact": contact.pk,
+            "log-summary": "上门拜访，介绍新产品",
+            "log-attachment": SimpleUploadedFile("报价.txt", b"price"),
+        },
+    )
+    assert log.status_code == 302
+    item = east_customer.interactions.get()
+    download = client.get(f"/customers/interactions/{item.pk}/attachment/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"price"  # type: ignore[attr-defined]
+
+
+def test_attachment_of_another_unit_is_404(
+    page_client: Any, rep_west: Any, rep_east: Any, east_customer: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from crm.customers import services
+
+    settings.MEDIA_ROOT = tmp_path
+    item = services.interaction_create(
+        customer=east_customer,
+        actor=rep_east,
+        channel="email",
+        occurred_at=timezone.now(),
+        summary="邮件",
+        attachment=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+    )
+    assert (
+        page_client(rep_west).get(f"/customers/interactions/{item.pk}/attachment/").status_code
+        == 404
+    )
+
+
+def test_address_block_narrows_lists(page_client: Any, rep_east: Any) -> None:
+    r = page_client(rep_east).get("/customers/divisions/", {"province": "31", "city": "5101"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "3101" in html and "5101" not in html

@@ -1,0 +1,424 @@
+"""Pages of the customers module. Thin: selectors read, services write."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.core.access import get_access, require
+from crm.core.audit import history_for
+from crm.core.errors import DomainError, NotFound
+from crm.core.modules import Action, Module
+from crm.core.pagination import paginate
+from crm.org.models import User
+from crm.org.selectors import employees_for_user, units_for_user
+from crm.web.pages import page_view
+
+from . import selectors, services
+from .dedupe import PossibleDuplicate
+from .forms import AddressForm, ContactForm, CustomerForm, FilterForm, InteractionForm
+from .models import ChoiceKind, CustomerStatus
+from .tabs import tabs_for
+
+
+def _show_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
+    """Field errors onto the form; everything else as a message at the top of the page."""
+    placed = False
+    if form is not None:
+        for field, errors in exc.fields.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+                placed = True
+    if not placed:
+        messages.error(request, str(exc.message))
+
+
+# Sign-in required; out of scope → 404, not permitted → 403, other domain errors → a message.
+_guard = page_view
+
+
+def _owners(user: Any) -> Any:
+    return employees_for_user(user, active=True)
+
+
+# --- list --------------------------------------------------------------------------------
+
+
+@_guard
+def customer_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Module.CUSTOMERS, Action.VIEW)
+    values = FilterForm(request.GET).values()
+    sort = values.pop("sort", selectors.DEFAULT_ORDERING)
+    filters = selectors.CustomerFilters(search=values.pop("q", ""), ordering=sort, **values)
+    qs = selectors.customers_for_user(request.user, filters)
+    try:
+        page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
+    except DomainError:
+        page = paginate(qs)
+    access = get_access(request.user)
+    sensitive = selectors.can_see_sensitive(request.user)
+    from .views_data import list_context
+
+    return render(
+        request,
+        "customers/list.html",
+        {
+            **list_context(request),
+            "page": page,
+            "filters": filters,
+            "filtered": bool(values) or bool(filters.search),
+            "sort": filters.ordering,
+            "sort_options": [
+                ("-updated_at", _("Recently updated")),
+                ("-created_at", _("Newest first")),
+                ("created_at", _("Oldest first")),
+                ("name", _("Name")),
+                ("code", _("Code")),
+                ("-credit_limit", _("Highest credit limit")),
+            ],
+            "sensitive": sensitive,
+            "can_create": access.can(Module.CUSTOMERS, Action.CREATE),
+            "statuses": CustomerStatus.choices,
+            "regions": selectors.choices(ChoiceKind.REGION),
+            "industries": selectors.choices(ChoiceKind.INDUSTRY),
+            "ratings": selectors.choices(ChoiceKind.RATING),
+            "credit_levels": selectors.choices(ChoiceKind.CREDIT_LEVEL) if sensitive else [],
+            "owners": _owners(request.user),
+            "units": units_for_user(request.user).order_by("path"),
+        },
+    )
+
+
+# --- create / edit / delete ----------------------------------------------------------------
+
+
+@_guard
+def customer_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Module.CUSTOMERS, Action.CREATE)
+    sensitive = selectors.can_see_sensitive(request.user)
+    form = CustomerForm(
+        request.POST or None,
+        owners=_owners(request.user),
+        sensitive=sensitive,
+        initial={"owner": request.user.pk, "status": CustomerStatus.PROSPECT},
+    )
+    status = 200
+    duplicates = None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            changes = form.changes()
+            try:
+                customer = services.customer_create(
+                    actor=request.user,
+                    units_served=list(form.cleaned_data["units_served"]),
+                    allow_duplicates=form.cleaned_data.get("force", False),
+                    **changes,
+                )
+            except PossibleDuplicate as exc:
+                duplicates = exc.matches
+                status = exc.status
+            except DomainError as exc:
+                _show_error(request, exc, form)
+            else:
+                messages.success(
+                    request, _("Customer “%(name)s” created.") % {"name": customer.name}
+                )
+                return redirect("customers:detail", customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "customer": None, "duplicates": duplicates},
+        status=status,
+    )
+
+
+def _customer_initial(customer: Any, sensitive: bool) -> dict[str, Any]:
+    names = [
+        "name",
+        "short_name",
+        "uscc",
+        "bank",
+        "province",
+        "city",
+        "district",
+        "street",
+        "phone",
+        "credit_limit",
+        "cooperation_history",
+        "status",
+        "tags",
+        "version",
+    ]
+    if sensitive:
+        names += ["tax_id", "bank_account"]
+    initial = {n: getattr(customer, n) for n in names}
+    for n in ("region", "industry", "rating", "nature", "size", "source", "owner"):
+        initial[n] = getattr(customer, f"{n}_id")
+    if sensitive:
+        initial["credit_level"] = customer.credit_level_id
+    initial["units_served"] = list(customer.units_served.all())
+    return initial
+
+
+@_guard
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.EDIT)
+    sensitive = selectors.can_see_sensitive(request.user)
+    form = CustomerForm(
+        request.POST or None,
+        owners=_owners(request.user) | User.objects.filter(pk=customer.owner_id),
+        sensitive=sensitive,
+        instance=customer,
+        initial=_customer_initial(customer, sensitive),
+    )
+    status = 200
+    duplicates = None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.customer_update(
+                    customer=customer,
+                    version=form.cleaned_data["version"] or 0,
+                    actor=request.user,
+                    units_served=list(form.cleaned_data["units_served"]),
+                    allow_duplicates=form.cleaned_data.get("force", False),
+                    **form.changes(),
+                )
+            except PossibleDuplicate as exc:
+                duplicates = exc.matches
+                status = exc.status
+            except DomainError as exc:
+                _show_error(request, exc, form)
+                status = exc.status
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("customers:detail", customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "customer": customer, "duplicates": duplicates},
+        status=status,
+    )
+
+
+@_guard
+def customer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.DELETE)
+    if request.method == "POST":
+        services.customer_delete(customer=customer, actor=request.user)
+        messages.success(
+            request,
+            _("Customer “%(name)s” moved to the recycle bin.") % {"name": customer.name},
+        )
+        return redirect("customers:list")
+    return render(
+        request,
+        "customers/confirm_delete.html",
+        {
+            "object": customer,
+            "question": _("Move customer “%(name)s” to the recycle bin?") % {"name": customer},
+            "cancel": reverse("customers:detail", args=[customer.pk]),
+        },
+    )
+
+
+# --- 360° page ---------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
+    access = get_access(request.user)
+    contacts = list(selectors.contacts_of(customer))
+    timeline = list(selectors.interactions_of(customer)[:100])
+    tabs = tabs_for(request.user, customer)
+    summary = [item for t in tabs for item in t["context"].get("summary", [])]
+    return {
+        "customer": customer,
+        "contacts": contacts,
+        "timeline": timeline,
+        "history": history_for(customer)[:50],
+        "tabs": tabs,
+        "summary": summary,
+        "sensitive": selectors.can_see_sensitive(request.user),
+        "can_edit": access.can(Module.CUSTOMERS, Action.EDIT),
+        "can_delete": access.can(Module.CUSTOMERS, Action.DELETE),
+        "address": customer.address,
+        "units_served": list(customer.units_served.all()),
+        "merges": list(
+            selectors.merges_for_user(request.user).filter(
+                survivor=customer, undone_at__isnull=True
+            )[:5]
+        )
+        if access.can(Module.CUSTOMERS, Action.DELETE)
+        else [],
+    }
+
+
+@_guard
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    ctx = _detail_context(request, customer)
+    ctx["contact_form"] = ContactForm(prefix="contact")
+    ctx["interaction_form"] = InteractionForm(
+        prefix="log",
+        contacts=selectors.contacts_of(customer),
+        initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    return render(request, "customers/detail.html", ctx)
+
+
+# --- contacts ----------------------------------------------------------------------------
+
+
+@_guard
+@require_POST
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.EDIT)
+    form = ContactForm(request.POST, prefix="contact")
+    if form.is_valid():
+        try:
+            services.contact_create(customer=customer, actor=request.user, **form.changes())
+        except DomainError as exc:
+            _show_error(request, exc, form)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect(reverse("customers:detail", args=[customer.pk]) + "#contacts")
+    ctx = _detail_context(request, customer)
+    ctx["contact_form"] = form
+    ctx["interaction_form"] = InteractionForm(
+        prefix="log", contacts=selectors.contacts_of(customer)
+    )
+    ctx["open"] = "contact"
+    return render(request, "customers/detail.html", ctx, status=422)
+
+
+@_guard
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.EDIT)
+    initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
+    initial["version"] = contact.version
+    form = ContactForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.contact_update(
+                    contact=contact,
+                    version=form.cleaned_data["version"] or 0,
+                    actor=request.user,
+                    **form.changes(),
+                )
+            except DomainError as exc:
+                _show_error(request, exc, form)
+                status = exc.status
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(
+                    reverse("customers:detail", args=[contact.customer_id]) + "#contacts"
+                )
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "contact": contact, "history": history_for(contact)[:20]},
+        status=status,
+    )
+
+
+@_guard
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.EDIT)
+    back = reverse("customers:detail", args=[contact.customer_id])
+    if request.method == "POST":
+        services.contact_delete(contact=contact, actor=request.user)
+        messages.success(
+            request, _("Contact “%(name)s” moved to the recycle bin.") % {"name": contact.name}
+        )
+        return redirect(back + "#contacts")
+    return render(
+        request,
+        "customers/confirm_delete.html",
+        {
+            "object": contact,
+            "question": _("Move contact “%(name)s” to the recycle bin?") % {"name": contact},
+            "cancel": back,
+        },
+    )
+
+
+# --- interactions ------------------------------------------------------------------------
+
+
+@_guard
+@require_POST
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    require(request.user, Module.CUSTOMERS, Action.EDIT)
+    form = InteractionForm(
+        request.POST, request.FILES, prefix="log", contacts=selectors.contacts_of(customer)
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.interaction_create(
+                customer=customer,
+                actor=request.user,
+                channel=d["channel"],
+                direction=d["direction"],
+                occurred_at=d["occurred_at"],
+                contact=d["contact"],
+                summary=d["summary"],
+                attachment=d["attachment"] or None,
+            )
+        except DomainError as exc:
+            _show_error(request, exc, form)
+        else:
+            messages.success(request, _("Interaction logged."))
+            return redirect(reverse("customers:detail", args=[customer.pk]) + "#timeline")
+    ctx = _detail_context(request, customer)
+    ctx["contact_form"] = ContactForm(prefix="contact")
+    ctx["interaction_form"] = form
+    ctx["open"] = "interaction"
+    return render(request, "customers/detail.html", ctx, status=422)
+
+
+@_guard
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file of an interaction the user may see, always as a download."""
+    item = selectors.interaction_get_for_user(user=request.user, pk=pk)
+    if not item.attachment:
+        raise NotFound()
+    try:
+        handle = item.attachment.open("rb")
+    except FileNotFoundError:
+        raise NotFound() from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.attachment_name or str(item.attachment.name).rsplit("/", 1)[-1],
+        content_type="application/octet-stream",
+    )
+
+
+# --- address pickers (htmx) --------------------------------------------------------------
+
+
+@login_required
+def division_options(request: HttpRequest) -> HttpResponse:
+    """The address block with each list narrowed to the chosen level above (htmx)."""
+    form = AddressForm(initial=request.GET.dict())
+    return render(request, "customers/_address.html", {"address": form.address_fields()})

@@ -1,0 +1,263 @@
+"""Pages for working on many customers: reassign, export, duplicates and merge, data quality,
+saved list filters. Thin, like views.py: selectors read, services write."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.core.access import get_access, require
+from crm.core.errors import NotFound, ValidationFailed
+from crm.core.modules import Action, Module, Special
+from crm.core.pagination import paginate
+from crm.org.selectors import employee_get_for_user, employees_for_user
+
+from . import dedupe, merge, quality, selectors, services
+from .api import export_queryset, export_response, require_merge
+from .forms import FilterForm
+from .views import _guard
+
+FILTER_KEYS = set(FilterForm.base_fields)
+
+
+def filter_query(params: QueryDict) -> str:
+    """The list's filter as a query string: known keys only, no page."""
+    clean = QueryDict(mutable=True)
+    for key in sorted(params):
+        if key in FILTER_KEYS:
+            values = [v for v in params.getlist(key) if v != ""]
+            if values:
+                clean.setlist(key, values[:1])
+    return clean.urlencode()
+
+
+def filters_from(query: str) -> selectors.CustomerFilters:
+    values = FilterForm(QueryDict(query)).values()
+    sort = values.pop("sort", selectors.DEFAULT_ORDERING)
+    return selectors.CustomerFilters(search=values.pop("q", ""), ordering=sort, **values)
+
+
+def can_export(user: Any) -> bool:
+    access = get_access(user)
+    return access.can(Module.CUSTOMERS, Action.EXPORT) and access.has(Special.EXPORT)
+
+
+# --- reassign ----------------------------------------------------------------------------
+
+
+@_guard
+@require_POST
+def customer_reassign(request: HttpRequest) -> HttpResponse:
+    """Step 1 shows how many customers would move; step 2 (confirm=1) moves them."""
+    user = request.user
+    require(user, Module.CUSTOMERS, Action.VIEW)
+    mode = request.POST.get("mode", "selected")
+    query = filter_query(QueryDict(request.POST.get("filter", "")))
+    back = reverse("customers:list") + (f"?{query}" if query else "")
+    ids: list[int] = []
+    from_owner = None
+    if mode == "selected":
+        try:
+            ids = [int(v) for v in request.POST.getlist("ids")]
+        except ValueError:
+            raise NotFound() from None
+        if not ids:
+            messages.error(request, _("Select the customers to reassign."))
+            return redirect(back)
+        customers = selectors.customers_by_ids_for_user(user, ids)
+    elif mode == "owner":
+        from_owner = employee_get_for_user(user=user, pk=request.POST.get("from_owner"))
+        customers = selectors.customers_for_user(
+            user, selectors.CustomerFilters(owner=from_owner.pk)
+        )
+    else:
+        mode = "filter"
+        customers = selectors.customers_for_user(user, filters_from(query))
+    require(user, Module.CUSTOMERS, Action.EDIT)
+    if not request.POST.get("to_owner"):
+        messages.error(request, _("Choose the new owner."))
+        return redirect(back)
+    new_owner = employee_get_for_user(user=user, pk=request.POST.get("to_owner"))
+    if request.POST.get("confirm") == "1":
+        try:
+            moved = services.customer_reassign(actor=user, customers=customers, new_owner=new_owner)
+        except ValidationFailed as exc:
+            messages.error(request, " ".join(m for v in exc.fields.values() for m in v))
+            return redirect(back)
+        messages.success(
+            request,
+            _("%(n)s customers moved to %(owner)s.") % {"n": moved, "owner": new_owner},
+        )
+        return redirect(back)
+    return render(
+        request,
+        "customers/reassign_confirm.html",
+        {
+            "count": customers.count(),
+            "new_owner": new_owner,
+            "from_owner": from_owner,
+            "mode": mode,
+            "ids": ids,
+            "filter": query,
+            "back": back,
+        },
+    )
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+@_guard
+def customer_export(request: HttpRequest) -> HttpResponseBase:
+    qs = export_queryset(request.user, filters_from(request.GET.urlencode()))
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return export_response(qs, fmt, sensitive=selectors.can_see_sensitive(request.user))
+
+
+# --- duplicates and merge ----------------------------------------------------------------
+
+
+@_guard
+def duplicates(request: HttpRequest) -> HttpResponse:
+    require(request.user, Module.CUSTOMERS, Action.VIEW)
+    pairs = dedupe.duplicate_pairs_for_user(request.user)
+    try:
+        page = dedupe.paginate_list(pairs, request.GET.get("page"), request.GET.get("page_size"))
+    except ValidationFailed:
+        page = dedupe.paginate_list(pairs)
+    access = get_access(request.user)
+    return render(
+        request,
+        "customers/duplicates.html",
+        {
+            "page": page,
+            "can_merge": access.can(Module.CUSTOMERS, Action.EDIT)
+            and access.can(Module.CUSTOMERS, Action.DELETE),
+        },
+    )
+
+
+@_guard
+def customer_merge(request: HttpRequest) -> HttpResponse:
+    """The wizard: pick the surviving customer and, per differing field, the value kept."""
+    data = request.POST if request.method == "POST" else request.GET
+    a = selectors.customer_get_for_user(user=request.user, pk=data.get("a"))
+    b = selectors.customer_get_for_user(user=request.user, pk=data.get("b"))
+    require_merge(request.user)
+    if a.pk == b.pk:
+        raise NotFound()
+    survivor, merged = (b, a) if data.get("survivor") == str(b.pk) else (a, b)
+    sensitive = selectors.can_see_sensitive(request.user)
+    rows = merge.merge_preview(survivor, merged, sensitive=sensitive)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        take = [r["field"] for r in rows if request.POST.get(f"keep_{r['field']}") == "merged"]
+        try:
+            versions = int(request.POST["survivor_version"]), int(request.POST["merged_version"])
+        except (KeyError, ValueError):
+            raise NotFound() from None
+        done = merge.customer_merge(
+            actor=request.user,
+            survivor=survivor,
+            merged=merged,
+            survivor_version=versions[0],
+            merged_version=versions[1],
+            take_from_merged=take,
+        )
+        messages.success(
+            request,
+            _("“%(merged)s” was merged into this customer.") % {"merged": merged.name},
+        )
+        return redirect(reverse("customers:detail", args=[survivor.pk]) + f"?merge={done.pk}")
+    return render(
+        request,
+        "customers/merge.html",
+        {
+            "a": a,
+            "b": b,
+            "survivor": survivor,
+            "merged": merged,
+            "rows": rows,
+            "contacts": {c.pk: selectors.contacts_of(c).count() for c in (a, b)},
+        },
+    )
+
+
+@_guard
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.merge_get_for_user(user=request.user, pk=pk)
+    require_merge(request.user)
+    merge.customer_merge_undo(merge=m, actor=request.user)
+    messages.success(request, _("The merge was undone."))
+    return redirect("customers:detail", m.survivor_id)
+
+
+# --- data quality ------------------------------------------------------------------------
+
+
+@_guard
+def quality_report(request: HttpRequest) -> HttpResponse:
+    require(request.user, Module.CUSTOMERS, Action.VIEW)
+    base = selectors.customers_for_user(request.user)
+    stale_only = request.GET.get("stale") == "1"
+    rows = quality.quality_rows(base, stale_only=stale_only).select_related("owner")
+    try:
+        page = paginate(rows, request.GET.get("page"), request.GET.get("page_size"))
+    except ValidationFailed:
+        page = paginate(rows)
+    for c in page.items:
+        c.to_fix = quality.missing(c)
+    return render(
+        request,
+        "customers/quality.html",
+        {
+            "page": page,
+            "summary": quality.quality_summary(base),
+            "stale_only": stale_only,
+            "cutoff": quality.stale_cutoff(),
+        },
+    )
+
+
+# --- saved filters -----------------------------------------------------------------------
+
+
+@_guard
+@require_POST
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    require(request.user, Module.CUSTOMERS, Action.VIEW)
+    query = filter_query(QueryDict(request.POST.get("query", "")))
+    try:
+        saved = services.saved_filter_save(
+            user=request.user, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for v in exc.fields.values() for m in v))
+        return redirect(reverse("customers:list") + (f"?{query}" if query else ""))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": saved.name})
+    return redirect(reverse("customers:list") + (f"?{query}" if query else ""))
+
+
+@_guard
+@require_POST
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = selectors.saved_filter_get_for_user(user=request.user, pk=pk)
+    services.saved_filter_delete(saved_filter=saved)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("customers:list")
+
+
+def list_context(request: HttpRequest) -> dict[str, Any]:
+    """What the list page adds for these tools."""
+    access = get_access(request.user)
+    return {
+        "filter_query": filter_query(request.GET),
+        "can_export": can_export(request.user),
+        "can_reassign": access.can(Module.CUSTOMERS, Action.EDIT),
+        "saved_filters": list(selectors.saved_filters_for_user(request.user)),
+        "reassign_owners": employees_for_user(request.user, active=True),
+    }

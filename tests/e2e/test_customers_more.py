@@ -1,0 +1,97 @@
+"""Customers in the browser: merge duplicates and undo, export what the filter shows,
+reassign a rep's customers."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_merge_two_duplicates_then_undo(page: Page) -> None:
+    from crm.customers import services
+    from crm.customers.models import Contact, Customer
+    from crm.org.models import User
+
+    rep = User.objects.get(username="rep_east_1")
+    keep = services.customer_create(actor=rep, name="杭州龙井茶业有限公司", phone="0571-1")
+    dup = services.customer_create(actor=rep, name="杭州龍井茶業集團", phone="0571-2")
+    services.contact_create(customer=keep, actor=rep, name="王一")
+    services.contact_create(customer=dup, actor=rep, name="李二")
+    services.contact_create(customer=dup, actor=rep, name="张三")
+    services.interaction_create(
+        customer=dup, actor=rep, channel="call", occurred_at=timezone.now(), summary="来电"
+    )
+
+    sign_in(page, "mgr_east")
+    page.goto("/customers/duplicates/")
+    expect(page.locator("#duplicate-table")).to_contain_text("杭州龍井茶業集團")
+    page.locator(".merge-link").first.click()
+    # the older customer (a) remains by default
+    expect(page.locator("#survivor-a")).to_be_checked()
+    expect(page.locator("#merge-fields")).to_be_visible()
+    page.check("#keep-merged-phone")
+    page.click("#merge-submit")
+    expect(page).to_have_url(re.compile(rf"/customers/{keep.pk}/"))
+    page.click("#tab-contacts-button")
+    for name in ("王一", "李二", "张三"):
+        expect(page.locator("#tab-contacts")).to_contain_text(name)
+    assert Customer.all_objects.get(pk=dup.pk).is_deleted
+    assert Customer.objects.get(pk=keep.pk).phone == "0571-2"
+
+    page.locator(".merge-undo button").click()
+    expect(page.locator(".merge-undo")).to_have_count(0)
+    assert not Customer.all_objects.get(pk=dup.pk).is_deleted
+    assert Contact.objects.filter(customer=dup).count() == 2
+    assert Customer.objects.get(pk=keep.pk).phone == "0571-1"
+
+
+def test_export_what_the_filter_shows(page: Page) -> None:
+    from crm.customers import services
+    from crm.org.models import User
+
+    rep = User.objects.get(username="rep_east_1")
+    services.customer_create(actor=rep, name="重点甲公司", tags="重点")
+    services.customer_create(actor=rep, name="=1+2 重点乙公司", tags="重点")
+    services.customer_create(actor=rep, name="普通丙公司")
+
+    sign_in(page, "mgr_east")
+    page.goto("/customers/?tag=重点")
+    expect(page.locator("#customer-table tbody tr")).to_have_count(2)
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    path = info.value.path()
+    text = open(path, encoding="utf-8-sig").read()  # noqa: SIM115, PTH123
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["编码", "名称"]
+    assert sorted(r[1] for r in rows[1:]) == sorted(["重点甲公司", "'=1+2 重点乙公司"])
+
+
+def test_reassign_all_customers_of_a_rep(page: Page) -> None:
+    from crm.customers import services
+    from crm.customers.models import Customer
+    from crm.org.models import User
+
+    leaving = User.objects.get(username="rep_east_1")
+    taking = User.objects.get(username="rep_east_2")
+    for i in range(3):
+        services.customer_create(actor=leaving, name=f"离职交接客户{i}")
+
+    sign_in(page, "mgr_east")
+    page.goto("/customers/")
+    page.click("#reassign-open")
+    page.check("#reassign-owner")
+    page.select_option("#reassign-from", str(leaving.pk))
+    page.select_option("#reassign-to", str(taking.pk))
+    page.click("#reassign-submit")
+    expect(page.locator("#reassign-count")).to_contain_text("3")
+    page.click("#reassign-confirm")
+    expect(page.locator(".alert-success")).to_contain_text("3")
+    assert not Customer.objects.filter(owner=leaving).exists()
+    assert Customer.objects.filter(owner=taking).count() == 3
