@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from crm.core.access import get_access, require
 from crm.core.audit import history_for
 from crm.core.errors import DomainError, NotFound
+from crm.core.fields import quantize
 from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
 from crm.org.models import User
@@ -166,6 +167,9 @@ def _customer_initial(customer: Any, sensitive: bool) -> dict[str, Any]:
     if sensitive:
         initial["credit_level"] = customer.credit_level_id
     initial["units_served"] = list(customer.units_served.all())
+    if "credit_limit" in initial:
+        # The column keeps 4 places; the form takes the 2 of an amount ("0.0000" is invalid).
+        initial["credit_limit"] = quantize(customer.credit_limit, 2)
     return initial
 
 

@@ -156,3 +156,24 @@ def test_address_block_narrows_lists(page_client: Any, rep_east: Any) -> None:
     r = page_client(rep_east).get("/customers/divisions/", {"province": "31", "city": "5101"})
     html = r.content.decode()
     assert r.status_code == 200 and "3101" in html and "5101" not in html
+
+
+def test_edit_form_resubmitted_unchanged_saves(
+    page_client: Any, rep_east: Any, east_customer: Any
+) -> None:
+    # given the edit form as the page renders it (credit limit stored with 4 places)
+    client = page_client(rep_east)
+    form = client.get(f"/customers/{east_customer.pk}/edit/").context["form"]
+    assert str(form.initial["credit_limit"]) == "0.00"
+    data = {
+        k: v.pk if hasattr(v, "pk") else v
+        for k, v in form.initial.items()
+        if v is not None and k != "units_served"
+    }
+    # when it is posted back unchanged but for the short name
+    data["short_name"] = "改过的简称"
+    r = client.post(f"/customers/{east_customer.pk}/edit/", data)
+    # then it saves
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    east_customer.refresh_from_db()
+    assert east_customer.short_name == "改过的简称"

@@ -1,0 +1,62 @@
+"""Customers in the browser: a concurrent edit is refused; delete → recycle bin → restore."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from crm.customers.models import Customer
+from crm.customers.services import customer_create
+from crm.org.models import User
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _customer(name: str) -> Customer:
+    return customer_create(actor=User.objects.get(username="rep_east_1"), name=name)
+
+
+def test_second_tab_saving_a_stale_copy_gets_the_conflict_message(
+    new_page: Callable[..., Page],
+) -> None:
+    # given one customer open for editing in two tabs of the same rep
+    customer = _customer("苏州工业园区精细化工有限公司")
+    first = new_page()
+    sign_in(first, "rep_east_1")
+    second = first.context.new_page()
+    first.goto(f"/customers/{customer.pk}/edit/")
+    second.goto(f"/customers/{customer.pk}/edit/")
+    # when the first tab saves
+    first.fill("#id_short_name", "苏州精化")
+    first.click("#customer-save")
+    expect(first).to_have_url(re.compile(rf"/customers/{customer.pk}/$"))
+    # and then the second tab saves its stale copy
+    second.fill("#id_short_name", "园区精细")
+    second.click("#customer-save")
+    # then the second is refused with the conflict message and the first change stands
+    expect(second.locator("body")).to_contain_text("其他人已修改了它")
+    customer.refresh_from_db()
+    assert customer.short_name == "苏州精化"
+
+
+def test_delete_goes_to_the_recycle_bin_and_restore_brings_it_back(page: Page) -> None:
+    # given a customer of a rep under mgr_east
+    customer = _customer("无锡太湖新材料有限公司")
+    sign_in(page, "mgr_east")
+    page.goto(f"/customers/{customer.pk}/")
+    # when the manager deletes it (with confirmation)
+    page.click("#customer-delete")
+    page.click("#confirm-delete button[type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert page.goto(f"/customers/{customer.pk}/").status == 404  # type: ignore[union-attr]
+    # then it is in the recycle bin, and restoring it brings the page back
+    page.goto("/org/recycle-bin/")
+    row = page.locator("tr", has_text="无锡太湖新材料有限公司")
+    expect(row).to_be_visible()
+    row.get_by_role("button").click()
+    expect(page.locator(".alert-success")).to_contain_text("无锡太湖新材料有限公司")
+    page.goto(f"/customers/{customer.pk}/")
+    expect(page.locator("#customer-name")).to_contain_text("无锡太湖新材料有限公司")
