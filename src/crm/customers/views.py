@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
@@ -20,30 +19,13 @@ from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
-from crm.web.pages import page_view
+from crm.web.pages import page_view, show_error
 
 from . import selectors, services
 from .dedupe import PossibleDuplicate
 from .forms import AddressForm, ContactForm, CustomerForm, FilterForm, InteractionForm
 from .models import ChoiceKind, CustomerStatus
 from .tabs import tabs_for
-
-
-def _show_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
-    """Field errors onto the form; everything else as a message at the top of the page."""
-    placed = False
-    if form is not None:
-        for field, errors in exc.fields.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-                placed = True
-    if not placed:
-        messages.error(request, str(exc.message))
-
-
-# Sign-in required; out of scope → 404, not permitted → 403, other domain errors → a message.
-_guard = page_view
 
 
 def _owners(user: Any) -> Any:
@@ -53,7 +35,7 @@ def _owners(user: Any) -> Any:
 # --- list --------------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def customer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.VIEW)
     values = FilterForm(request.GET).values()
@@ -101,7 +83,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 # --- create / edit / delete ----------------------------------------------------------------
 
 
-@_guard
+@page_view
 def customer_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.CREATE)
     sensitive = selectors.can_see_sensitive(request.user)
@@ -128,7 +110,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
                 duplicates = exc.matches
                 status = exc.status
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
             else:
                 messages.success(
                     request, _("Customer “%(name)s” created.") % {"name": customer.name}
@@ -173,7 +155,7 @@ def _customer_initial(customer: Any, sensitive: bool) -> dict[str, Any]:
     return initial
 
 
-@_guard
+@page_view
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.EDIT)
@@ -203,7 +185,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 duplicates = exc.matches
                 status = exc.status
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
                 status = exc.status
             else:
                 messages.success(request, _("Changes saved."))
@@ -216,7 +198,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 def customer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.DELETE)
@@ -269,7 +251,7 @@ def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     }
 
 
-@_guard
+@page_view
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     ctx = _detail_context(request, customer)
@@ -285,7 +267,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- contacts ----------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 @require_POST
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
@@ -295,7 +277,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_create(customer=customer, actor=request.user, **form.changes())
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Contact added."))
             return redirect(reverse("customers:detail", args=[customer.pk]) + "#contacts")
@@ -308,7 +290,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/detail.html", ctx, status=422)
 
 
-@_guard
+@page_view
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.EDIT)
@@ -327,7 +309,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.changes(),
                 )
             except DomainError as exc:
-                _show_error(request, exc, form)
+                show_error(request, exc, form)
                 status = exc.status
             else:
                 messages.success(request, _("Changes saved."))
@@ -342,7 +324,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.EDIT)
@@ -367,7 +349,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- interactions ------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 @require_POST
 def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
@@ -389,7 +371,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
                 attachment=d["attachment"] or None,
             )
         except DomainError as exc:
-            _show_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Interaction logged."))
             return redirect(reverse("customers:detail", args=[customer.pk]) + "#timeline")
@@ -400,7 +382,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/detail.html", ctx, status=422)
 
 
-@_guard
+@page_view
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file of an interaction the user may see, always as a download."""
     item = selectors.interaction_get_for_user(user=request.user, pk=pk)

@@ -15,11 +15,11 @@ from crm.core.errors import NotFound, ValidationFailed
 from crm.core.modules import Action, Module, Special
 from crm.core.pagination import paginate
 from crm.org.selectors import employee_get_for_user, employees_for_user
+from crm.web.pages import page_view
 
 from . import dedupe, merge, quality, selectors, services
 from .api import export_queryset, export_response, require_merge
 from .forms import FilterForm
-from .views import _guard
 
 FILTER_KEYS = set(FilterForm.base_fields)
 
@@ -49,7 +49,7 @@ def can_export(user: Any) -> bool:
 # --- reassign ----------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 @require_POST
 def customer_reassign(request: HttpRequest) -> HttpResponse:
     """Step 1 shows how many customers would move; step 2 (confirm=1) moves them."""
@@ -111,7 +111,7 @@ def customer_reassign(request: HttpRequest) -> HttpResponse:
 # --- export ------------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def customer_export(request: HttpRequest) -> HttpResponseBase:
     qs = export_queryset(request.user, filters_from(request.GET.urlencode()))
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
@@ -121,7 +121,7 @@ def customer_export(request: HttpRequest) -> HttpResponseBase:
 # --- duplicates and merge ----------------------------------------------------------------
 
 
-@_guard
+@page_view
 def duplicates(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.VIEW)
     pairs = dedupe.duplicate_pairs_for_user(request.user)
@@ -141,7 +141,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 def customer_merge(request: HttpRequest) -> HttpResponse:
     """The wizard: pick the surviving customer and, per differing field, the value kept."""
     data = request.POST if request.method == "POST" else request.GET
@@ -186,7 +186,7 @@ def customer_merge(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_guard
+@page_view
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     m = selectors.merge_get_for_user(user=request.user, pk=pk)
@@ -199,7 +199,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 # --- data quality ------------------------------------------------------------------------
 
 
-@_guard
+@page_view
 def quality_report(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.VIEW)
     base = selectors.customers_for_user(request.user)
@@ -226,7 +226,7 @@ def quality_report(request: HttpRequest) -> HttpResponse:
 # --- saved filters -----------------------------------------------------------------------
 
 
-@_guard
+@page_view
 @require_POST
 def saved_filter_save(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.VIEW)
@@ -242,7 +242,7 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("customers:list") + (f"?{query}" if query else ""))
 
 
-@_guard
+@page_view
 @require_POST
 def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     saved = selectors.saved_filter_get_for_user(user=request.user, pk=pk)
