@@ -43,6 +43,9 @@ def _client(endpoint: matrix.Endpoint, user: User | None) -> Client:
 
 def _send(client: Client, call: matrix.Call) -> Any:
     method = call.endpoint.method.lower()
+    if call.files is not None:  # multipart upload (API or page)
+        assert method == "post", "uploads are POSTs"
+        return client.post(call.path, data={**(call.body or {}), **call.files})
     if call.endpoint.kind == "api":
         if method == "get":
             return client.get(call.path)

@@ -136,6 +136,13 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Background jobs (crm.core.jobs). False: a job runs in a thread of the web process, started
+# when the request's transaction commits, and the page polls its progress. True: the job runs
+# at once inside the request (the tests; also handy for debugging).
+CRM_JOBS_INLINE = _env_bool("CRM_JOBS_INLINE", False)
+# Uploaded import files wait here between the check and the import.
+CRM_IMPORT_DIR = Path(os.environ.get("CRM_IMPORT_DIR", VAR_DIR / "imports"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("CRM_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

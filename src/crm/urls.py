@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/password/", org_views.PasswordChangeView.as_view(), name="password_change"),
     path("org/", include("crm.org.urls")),
     path("customers/", include("crm.customers.urls")),
+    path("jobs/", include("crm.core.urls")),
     path("", include("crm.web.urls")),
 ]

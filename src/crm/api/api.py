@@ -123,6 +123,7 @@ def _mount() -> None:
     api.add_router("/", org_router)
     api.add_router("/", system_router)
     api.add_router("/", "crm.customers.api.router")
+    api.add_router("/", "crm.core.api.router")
 
 
 _mount()

@@ -88,3 +88,58 @@ class AuditEntry(models.Model):
     @property
     def change_list(self) -> list[dict[str, Any]]:
         return [{"field": k, **v} for k, v in self.changes.items()]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")  # saved, waiting for the runner to pick it up
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")  # `error` says why; `result` may hold details (row errors)
+
+
+class Job(models.Model):
+    """One piece of background work (an import…) and its progress; see crm.core.jobs.
+
+    Its state lives here, not in the worker, so a page that polls it survives a reload.
+    A job belongs to the user who started it; nobody else sees it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    # Work units done of `total` (rows, for an import); total 0 while still unknown.
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    # What the handler needs to run (file path, options); not shown to users.
+    payload = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="core_job_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

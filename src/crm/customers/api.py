@@ -4,10 +4,16 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
 from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize
@@ -18,7 +24,7 @@ from crm.core.pagination import paginate
 from crm.org.models import OrgUnit
 from crm.org.selectors import employee_get_for_user
 
-from . import dedupe, export, merge, selectors, services
+from . import dedupe, export, imports, merge, selectors, services
 from .models import ChoiceKind, Contact, Customer, CustomerStatus, Interaction, Merge
 from .schemas import (
     ContactIn,
@@ -381,6 +387,81 @@ def customer_merge_undo(request: HttpRequest, merge_id: int) -> Any:
     m = selectors.merge_get_for_user(user=request.user, pk=merge_id)
     require_merge(request.user)
     return _merge_out(merge.customer_merge_undo(merge=m, actor=request.user))
+
+
+# --- import (CUS-7) ----------------------------------------------------------------------
+
+
+class ImportKind(StrEnum):
+    customers = "customers"
+    contacts = "contacts"
+
+
+class JobStartedOut(Schema):
+    job_id: int
+
+
+@router.post("/customers/import", response={202: JobStartedOut, **WRITE_ERRORS})
+def customer_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    kind: Form[ImportKind] = ImportKind.customers,
+    mapping: Form[str] = "",
+    dry_run: Form[bool] = False,
+) -> Any:
+    """Import customers or contacts from a CSV (UTF-8 or GB18030) or XLSX file, all or none.
+
+    Answers 202 with a job id at once; poll `/api/v1/jobs/{id}`. `mapping` is optional JSON
+    {field: column header}; unmapped fields are found by their Chinese or English header.
+    `dry_run` only checks. A failed job's `result.errors` lists each row's errors.
+    """
+    job = imports.import_start(
+        user=request.user,
+        kind=str(kind.value),
+        upload=file,
+        mapping=imports.parse_mapping_json(mapping.replace("\x00", "")),
+        dry_run=dry_run,
+    )
+    return Status(202, {"job_id": job.pk})
+
+
+_TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/customers/import/template",
+    response={**ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "An empty import file with Chinese headers and an example row.",
+                "content": {t: {} for t in _TEMPLATE_TYPES.values()},
+            }
+        }
+    },
+)
+def customer_import_template(
+    request: HttpRequest,
+    kind: ImportKind = ImportKind.customers,
+    format: ExportFormat = ExportFormat.csv,
+) -> Any:
+    imports.import_require(request.user, str(kind.value))
+    return import_template_response(str(kind.value), str(format.value))
+
+
+def import_template_response(kind: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        body = imports.template_xlsx(kind)
+    else:
+        fmt, body = "csv", imports.template_csv(kind)
+    response = HttpResponse(body, content_type=_TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{imports.template_filename(kind, fmt)}"'
+    )
+    return response
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})

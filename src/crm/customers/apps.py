@@ -8,11 +8,11 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from crm.core import recycle, search
+        from crm.core import jobs, recycle, search
         from crm.core.modules import Module
         from crm.web import nav
 
-        from . import services
+        from . import imports, services
         from .models import Contact, Customer
         from .search import search_contacts, search_customers
 
@@ -40,4 +40,10 @@ class CustomersConfig(AppConfig):
                 nav.can_view(Module.CUSTOMERS),
                 order=100,
             )
+        )
+        jobs.register(
+            imports.JOB_KIND,
+            imports.run_import,
+            result_template="customers/import_result.html",
+            context=imports.result_context,
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_data
+from . import views, views_data, views_import
 
 app_name = "customers"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("divisions/", views.division_options, name="divisions"),
     path("reassign/", views_data.customer_reassign, name="reassign"),
     path("export/", views_data.customer_export, name="export"),
+    path("import/", views_import.import_upload, name="import"),
+    path("import/template/", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_again, name="import_again"),
     path("duplicates/", views_data.duplicates, name="duplicates"),
     path("merge/", views_data.customer_merge, name="merge"),
     path("merges/<int:pk>/undo/", views_data.merge_undo, name="merge_undo"),

@@ -24,6 +24,14 @@ def _fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: Any, tmp_path_factory: Any) -> None:
+    # Background jobs run inside the request that starts them, so a test sees the outcome;
+    # uploaded import files go to a temporary folder.
+    settings.CRM_JOBS_INLINE = True
+    settings.CRM_IMPORT_DIR = tmp_path_factory.getbasetemp() / "imports"
+
+
 @pytest.fixture(scope="module")
 def demo_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Load the demo organisation once per test module instead of once per test.

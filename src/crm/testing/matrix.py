@@ -59,6 +59,8 @@ class Endpoint:
     # Pages: the text that shows the target on the page (e.g. a link to it).
     marker: Callable[[Any], str] | None = None
     kind: str = "api"  # "api" or "page"
+    # Multipart uploads: the files to send with the body (fresh per call: a file is read once).
+    files: Callable[[], Mapping[str, Any]] | None = None
 
     @property
     def is_write(self) -> bool:
@@ -133,6 +135,7 @@ class Call:
     body: Mapping[str, Any] | None
     target: Any
     tables: tuple[type[models.Model], ...] = field(default_factory=tuple)
+    files: Mapping[str, Any] | None = None
 
 
 def prepare(endpoint: Endpoint, users: Users) -> Call:
@@ -143,7 +146,8 @@ def prepare(endpoint: Endpoint, users: Users) -> Call:
         path = path.replace("{id}", str(target.pk))
     body = endpoint.body(users, target) if callable(endpoint.body) else endpoint.body
     tables = endpoint.tables or ((type(target),) if target is not None else ())
-    return Call(endpoint, path, body, target, tables)
+    files = endpoint.files() if endpoint.files else None
+    return Call(endpoint, path, body, target, tables, files)
 
 
 # Columns that change on every request by design (sign-in time, token use) are left out.

@@ -1,0 +1,849 @@
+"""Import of customers and contacts (CUS-7): read a CSV/XLSX file, map its columns, check
+every row, then write all rows or none.
+
+The work runs as a background job (crm.core.jobs, kind "customers.import"): pass 1 reads the
+file and checks each row with the customers services' rules, computing the derived columns
+(search keys, normalised name) as it goes, and reports progress; the checked rows wait in a
+temporary file. Pass 2, only when no row has an error and this is not a dry run, is one
+transaction of bulk inserts (services.customers_import / contacts_import).
+"""
+
+import csv
+import io
+import json
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from functools import cache
+from pathlib import Path, PurePath
+from typing import IO, Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+
+from crm.core.access import require
+from crm.core.errors import DomainError, ValidationFailed
+from crm.core.jobs import JobFailed, Progress, job_enqueue
+from crm.core.models import Job
+from crm.core.modules import Action, Module
+from crm.org.models import User
+from crm.org.selectors import employees_for_user
+
+from . import divisions, selectors, services
+from .models import Choice, Contact, Customer, CustomerStatus, DecisionRole
+
+JOB_KIND = "customers.import"
+MAX_BYTES = 50 * 1024 * 1024
+PREVIEW_ROWS = 20
+MAX_ERRORS = 1000  # kept in the job's result; `error_count` says how many in all
+CHUNK = 500
+TYPES = {".csv", ".xlsx"}
+BOM = "\ufeff"
+# Stands for the customer code in a search key computed before the code is assigned.
+CODE_MARK = "@@code@@"
+
+
+class Kind(StrEnum):
+    CUSTOMERS = "customers"
+    CONTACTS = "contacts"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # lazy; the template's header is its Chinese text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+
+
+CUSTOMER_COLUMNS = [
+    Column(
+        "name", gettext_lazy("Name"), True, ("customer name", "客户名称"), "上海示例化工有限公司"
+    ),
+    Column("short_name", gettext_lazy("Short name"), example="示例化工"),
+    Column("uscc", gettext_lazy("Unified social credit code"), aliases=("uscc",)),
+    Column("tax_id", gettext_lazy("Tax ID")),
+    Column("bank", gettext_lazy("Bank")),
+    Column("bank_account", gettext_lazy("Bank account")),
+    Column("province", gettext_lazy("Province"), example="上海市"),
+    Column("city", gettext_lazy("City")),
+    Column("district", gettext_lazy("District"), example="浦东新区"),
+    Column("street", gettext_lazy("Street address"), example="张江路 100 号"),
+    Column("phone", gettext_lazy("Phone"), example="021-55551234"),
+    Column("region", gettext_lazy("Region")),
+    Column("industry", gettext_lazy("Industry")),
+    Column("rating", gettext_lazy("Rating")),
+    Column("nature", gettext_lazy("Enterprise nature")),
+    Column("size", gettext_lazy("Enterprise size")),
+    Column("credit_level", gettext_lazy("Credit level")),
+    Column("source", gettext_lazy("Source")),
+    Column("credit_limit", gettext_lazy("Credit limit"), example="100000"),
+    Column("status", gettext_lazy("Lifecycle status"), aliases=("status", "状态")),
+    Column("tags", gettext_lazy("Tags"), example="重点,国企"),
+    Column("owner", gettext_lazy("Owner (username)"), aliases=("owner", "负责人", "username")),
+    Column("cooperation_history", gettext_lazy("Cooperation history")),
+]
+CONTACT_COLUMNS = [
+    Column(
+        "customer",
+        gettext_lazy("Customer code or USCC"),
+        True,
+        ("customer", "客户", "code", "编码", "uscc", "统一社会信用代码"),
+        "C00000001",
+    ),
+    Column("name", gettext_lazy("Full name"), True, ("name", "contact", "联系人", "名称"), "张伟"),
+    Column("title", gettext_lazy("Job title"), example="采购经理"),
+    Column("role", gettext_lazy("Decision role")),
+    Column("mobile", gettext_lazy("Mobile phone"), aliases=("手机",), example="13812345678"),
+    Column("landline", gettext_lazy("Landline"), example="021-55551234"),
+    Column("email", gettext_lazy("E-mail"), aliases=("email", "邮箱")),
+    Column("wechat", gettext_lazy("WeChat"), aliases=("微信",)),
+    Column("birthday", gettext_lazy("Birthday"), example="1985-06-01"),
+    Column("notes", gettext_lazy("Notes")),
+    Column("is_primary", gettext_lazy("Primary contact"), example="是"),
+]
+SENSITIVE = {"tax_id", "bank_account", "credit_level"}
+
+
+def columns_of(kind: str) -> list[Column]:
+    return CONTACT_COLUMNS if kind == Kind.CONTACTS else CUSTOMER_COLUMNS
+
+
+def zh(text: Any) -> str:
+    with translation.override("zh-hans"):
+        return str(text)
+
+
+def _en(text: Any) -> str:
+    with translation.override("en"):
+        return str(text)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _file_error(message: Any) -> ValidationFailed:
+    return ValidationFailed(message, code="import_file", fields={"file": [str(message)]})
+
+
+def check_upload(name: str, size: int) -> str:
+    """The file's type (".csv" or ".xlsx") if it may be imported; else a clear error."""
+    ext = PurePath(name or "").suffix.lower()
+    if ext not in TYPES:
+        raise _file_error(_("Only CSV and Excel (.xlsx) files can be imported."))
+    if size > MAX_BYTES:
+        raise _file_error(_("The file is larger than 50 MB; split it into smaller files."))
+    if size == 0:
+        raise _file_error(_("The file is empty."))
+    return ext
+
+
+def save_upload(upload: Any) -> dict[str, str]:
+    """Keep an uploaded file for the jobs that check and import it; returns its reference."""
+    ext = check_upload(upload.name, upload.size)
+    folder = Path(settings.CRM_IMPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid4().hex}{ext}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return {"path": str(path), "filename": PurePath(upload.name).name[:200]}
+
+
+def _decode(data: bytes) -> str:
+    bom = data.startswith(BOM.encode("utf-8"))
+    encodings = ["utf-8-sig"] if bom else ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise _file_error(
+        _("The file is not text in UTF-8 or GB18030; save it again as “CSV UTF-8” and retry.")
+    )
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet cell as text. Formulas stay text (their source, never evaluated)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    path: Path
+    ext: str
+    total: int
+
+    def rows(self) -> Iterator[list[str]]:
+        """Data rows (after the header) as text, read from the file again."""
+        if self.ext == ".csv":
+            reader = csv.reader(io.StringIO(_decode(self.path.read_bytes())))
+            next(reader, None)
+            for row in reader:
+                yield [c.strip() for c in row]
+            return
+        workbook = _open_workbook(self.path)
+        try:
+            sheet = workbook.worksheets[0]
+            for i, values in enumerate(sheet.iter_rows(values_only=True)):
+                if i:
+                    yield [_cell(v) for v in values]
+        finally:
+            workbook.close()
+
+
+def _open_workbook(path: Path) -> Any:
+    try:
+        return load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # zip, XML or openpyxl errors: all mean a file we cannot read
+        raise _file_error(
+            _("The Excel file cannot be read; it may be damaged. Save it again as .xlsx.")
+        ) from None
+
+
+def open_table(path: Path, ext: str) -> Table:
+    """The header and the row count; raises a clear error for a file that cannot be read."""
+    try:
+        if ext == ".csv":
+            reader = csv.reader(io.StringIO(_decode(path.read_bytes())))
+            headers = [h.strip() for h in next(reader, [])]
+            total = sum(1 for _row in reader)
+        else:
+            workbook = _open_workbook(path)
+            try:
+                if not workbook.worksheets:
+                    raise _file_error(_("The file is empty."))
+                sheet = workbook.worksheets[0]
+                rows = sheet.iter_rows(values_only=True)
+                headers = [_cell(v) for v in next(rows, ())]
+                total = sum(1 for _row in rows)
+            finally:
+                workbook.close()
+    except csv.Error:
+        raise _file_error(_("The CSV file is malformed.")) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise _file_error(
+            _("The Excel file cannot be read; it may be damaged. Save it again as .xlsx.")
+        ) from None
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise _file_error(_("The file is empty."))
+    return Table(headers=headers, path=path, ext=ext, total=total)
+
+
+# --- column mapping --------------------------------------------------------------------------
+
+
+_PARENS = re.compile(r"\(.*?\)")
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for noise in ("(必填)", "*", " ", "\t", "_", "-"):
+        text = text.replace(noise, "")
+    return text
+
+
+def auto_mapping(kind: str, headers: list[str]) -> dict[str, int | None]:
+    """Each field → the index of the first header that names it (Chinese or English)."""
+    normal = [_norm(h) for h in headers]
+    bare = [_PARENS.sub("", h) for h in normal]  # "负责人(用户名)" also names 负责人
+    mapping: dict[str, int | None] = {}
+    for col in columns_of(kind):
+        names = {_norm(n) for n in (col.key, zh(col.label), _en(col.label), *col.aliases)}
+        mapping[col.key] = next(
+            (i for i, h in enumerate(normal) if h and h in names),
+            next((i for i, h in enumerate(bare) if h and h in names), None),
+        )
+    return mapping
+
+
+def mapping_from_names(kind: str, headers: list[str], names: dict[str, Any]) -> dict[str, Any]:
+    """A mapping sent as {field: header text} (the API) → {field: index}; unknown → 422."""
+    keys = {c.key for c in columns_of(kind)}
+    mapping = auto_mapping(kind, headers)
+    errors: dict[str, list[str]] = {}
+    for key, header in names.items():
+        if key not in keys:
+            errors[key] = [_("Unknown field.")]
+        elif header in (None, ""):
+            mapping[key] = None
+        elif str(header) in headers:
+            mapping[key] = headers.index(str(header))
+        else:
+            errors[key] = [_("The file has no column “%(name)s”.") % {"name": header}]
+    if errors:
+        raise ValidationFailed(fields={f"mapping.{k}": v for k, v in errors.items()})
+    return mapping
+
+
+def parse_mapping_json(text: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ValidationFailed(
+            fields={"mapping": [_("Send the mapping as a JSON object {field: column name}.")]}
+        )
+    return value
+
+
+# --- address, lists, owners ------------------------------------------------------------------
+
+
+@cache
+def _division_index(parent: str) -> dict[str, str]:
+    """Children of a division by code, full name and short name (上海市, 上海)."""
+    index: dict[str, str] = {}
+    for d in divisions.children(parent):
+        index[d.code] = d.code
+        index[d.name] = d.code
+        for suffix in ("省", "市", "自治区", "特别行政区", "区", "县"):
+            if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
+                index.setdefault(d.name[: -len(suffix)], d.code)
+    return index
+
+
+def resolve_address(province: str, city: str, district: str) -> tuple[str, str, str]:
+    """Names or codes → codes; what cannot be found stays as given (check_address says why).
+
+    A district without its city (上海市 / 浦东新区) is looked for in every city of the province.
+    """
+    p = _division_index("").get(province, province) if province else ""
+    c = _division_index(p).get(city, city) if city and p else city
+    d = district
+    if district and c and divisions.get(c):
+        d = _division_index(c).get(district, district)
+    elif district and not city and p:
+        c, d = _districts_of_province(p).get(district, ("", district))
+    return p, c, d
+
+
+@cache
+def _districts_of_province(province: str) -> dict[str, tuple[str, str]]:
+    """Every district of a province by code and name → (city code, district code)."""
+    index: dict[str, tuple[str, str]] = {}
+    for city in reversed(divisions.children(province)):  # the first city wins a clash
+        for key, code in _division_index(city.code).items():
+            index[key] = (city.code, code)
+    return index
+
+
+def _truthy(value: str) -> bool | None:
+    v = value.strip().lower()
+    if v in {"是", "y", "yes", "true", "1", "✓", "√"}:
+        return True
+    if v in {"", "否", "n", "no", "false", "0", "✗", "×"}:
+        return False
+    return None
+
+
+def _parse_date(value: str) -> date | None:
+    text = value.strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time zone
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return vars(self)
+
+
+@dataclass
+class Checker:
+    """Checks rows of one file for one user; collects errors and the prepared rows."""
+
+    user: Any
+    kind: str
+    headers: list[str]
+    mapping: dict[str, int | None]
+    out: IO[str]
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    rows: int = 0
+    good: int = 0
+    preview: list[dict[str, str]] = field(default_factory=list)
+    _choices: dict[str, dict[str, Choice]] = field(default_factory=dict)
+    _owners: dict[str, Any] = field(default_factory=dict)
+    _uscc_rows: dict[str, int] = field(default_factory=dict)
+    _primary: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sensitive = selectors.can_see_sensitive(self.user)
+        for choice in Choice.objects.filter(active=True):
+            self._choices.setdefault(choice.kind, {})[choice.label.lower()] = choice
+        labels: dict[str, str] = {}
+        for value, label in CustomerStatus.choices:
+            labels |= {value: value, zh(label).lower(): value, _en(label).lower(): value}
+        self._statuses = labels
+        roles: dict[str, str] = {}
+        for value, label in DecisionRole.choices:
+            roles |= {value: value, zh(label).lower(): value, _en(label).lower(): value}
+        self._roles = roles
+
+    def column_name(self, key: str) -> str:
+        index = self.mapping.get(key)
+        if index is not None and index < len(self.headers):
+            return self.headers[index]
+        return zh(next(c.label for c in columns_of(self.kind) if c.key == key))
+
+    def error(self, row: int, key: str, value: str, messages: Iterable[Any]) -> None:
+        for message in messages:
+            self.error_count += 1
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(RowError(row, key, self.column_name(key), value, str(message)))
+
+    def values(self, cells: list[str]) -> dict[str, str]:
+        out = {}
+        for key, index in self.mapping.items():
+            if index is not None:
+                out[key] = cells[index].strip() if index < len(cells) else ""
+        return out
+
+    def check(self, numbered: list[tuple[int, list[str]]]) -> None:
+        raws = [(n, self.values(cells)) for n, cells in numbered]
+        raws = [(n, raw) for n, raw in raws if any(raw.values())]  # blank rows are skipped
+        if self.kind == Kind.CONTACTS:
+            self._check_contacts(raws)
+        else:
+            self._check_customers(raws)
+
+    # customers -------------------------------------------------------------------------
+
+    def _owner(self, username: str) -> Any:
+        if username not in self._owners:
+            self._owners[username] = (
+                employees_for_user(self.user, active=True)
+                .filter(username=username)
+                .select_related("unit")
+                .first()
+            )
+        return self._owners[username]
+
+    def _check_customers(self, raws: list[tuple[int, dict[str, str]]]) -> None:
+        usccs = {}
+        for n, raw in raws:
+            self.rows += 1
+            row_errors: dict[str, list[str]] = {}
+            values: dict[str, Any] = {}
+            for key in ("name", "short_name", "uscc", "tax_id", "bank", "bank_account"):
+                if key in raw:
+                    values[key] = raw[key]
+            for key in ("street", "phone", "tags", "cooperation_history"):
+                if key in raw:
+                    values[key] = raw[key]
+            for key in SENSITIVE:
+                if raw.get(key) and not self.sensitive:
+                    row_errors[key] = [_("You may not set sensitive fields.")]
+                    values.pop(key, None)
+            for key in services.CHOICE_FIELDS:
+                text = raw.get(key, "")
+                if text and key not in row_errors:
+                    choice = self._choices.get(services.CHOICE_FIELDS[key], {}).get(text.lower())
+                    if choice is None:
+                        row_errors[key] = [
+                            _("“%(value)s” is not an entry of the list.") % {"value": text[:60]}
+                        ]
+                    values[key] = choice
+            if raw.get("credit_limit"):
+                values["credit_limit"] = raw["credit_limit"].replace(",", "").replace("，", "")
+            if raw.get("status"):
+                status = self._statuses.get(raw["status"].lower())
+                if status is None:
+                    row_errors["status"] = [
+                        _("“%(value)s” is not an entry of the list.")
+                        % {"value": raw["status"][:60]}
+                    ]
+                values["status"] = status or CustomerStatus.PROSPECT
+            owner = self.user
+            if raw.get("owner"):
+                owner = self._owner(raw["owner"])
+                if owner is None:
+                    row_errors["owner"] = [_("No active employee you may see has this username.")]
+            unit = getattr(owner, "unit", None) if owner is not None else None
+            if owner is not None and unit is None and "owner" not in row_errors:
+                row_errors["owner"] = [_("The owner belongs to no unit; choose a unit.")]
+            values["province"], values["city"], values["district"] = resolve_address(
+                raw.get("province", ""), raw.get("city", ""), raw.get("district", "")
+            )
+            values.setdefault("name", "")
+            try:
+                values = services.customer_values_check(values)
+            except ValidationFailed as exc:
+                for key, messages in exc.fields.items():
+                    row_errors.setdefault(key, []).extend(messages)
+            for key, value in values.items():
+                limit = getattr(Customer._meta.get_field(key), "max_length", None)
+                if (
+                    isinstance(value, str)
+                    and limit
+                    and len(value) > limit
+                    and key not in row_errors
+                ):
+                    row_errors[key] = [
+                        _("At most %(max_length)s characters.") % {"max_length": limit}
+                    ]
+            uscc = values.get("uscc") or ""
+            if uscc and "uscc" not in row_errors:
+                first = self._uscc_rows.get(uscc)
+                if first is not None:
+                    row_errors["uscc"] = [
+                        _("Same unified social credit code as row %(row)s.") % {"row": first}
+                    ]
+                else:
+                    self._uscc_rows[uscc] = n
+                    usccs[uscc] = n
+            if len(self.preview) < PREVIEW_ROWS:
+                self.preview.append({"row": str(n), **raw})
+            if row_errors:
+                for key, messages in row_errors.items():
+                    self.error(n, key, raw.get(key, ""), messages)
+                continue
+            self.good += 1
+            if self.error_count or owner is None or unit is None:
+                continue  # nothing will be written; the rest only needs checking
+            customer = Customer(**values, owner=owner, org_unit=unit, code=CODE_MARK)
+            prepared = {
+                "name": values["name"],
+                "short_name": values.get("short_name", ""),
+                "uscc": uscc,
+                "tax_id": values.get("tax_id", ""),
+                "bank": values.get("bank", ""),
+                "bank_account": values.get("bank_account", ""),
+                "province": values["province"],
+                "city": values["city"],
+                "district": values["district"],
+                "street": values.get("street", ""),
+                "phone": values.get("phone", ""),
+                "credit_limit": str(values.get("credit_limit", "0")),
+                "cooperation_history": values.get("cooperation_history", ""),
+                "status": values.get("status", CustomerStatus.PROSPECT),
+                "tags": values.get("tags", ""),
+                "owner_id": owner.pk,
+                "org_unit_id": unit.pk,
+                "search_text": services.customer_search_text(customer, []),
+                "name_key": services.normalise_name(values["name"]),
+                **{f"{k}_id": getattr(values.get(k), "pk", None) for k in services.CHOICE_FIELDS},
+            }
+            self.out.write(json.dumps(prepared, ensure_ascii=False) + "\n")
+        taken = Customer.objects.filter(uscc__in=list(usccs)).values_list("uscc", flat=True)
+        for uscc in taken:
+            n = usccs[uscc]
+            self.good -= 1
+            self.error(
+                n,
+                "uscc",
+                uscc,
+                [_("Another customer already has this unified social credit code.")],
+            )
+
+    # contacts --------------------------------------------------------------------------
+
+    def _check_contacts(self, raws: list[tuple[int, dict[str, str]]]) -> None:
+        keys = {raw.get("customer", "") for _n, raw in raws} - {""}
+        found: dict[str, int] = {}
+        for pk, code, uscc in (
+            selectors.customers_for_user(self.user)
+            .filter(Q(code__in=keys) | Q(uscc__in=keys))
+            .values_list("pk", "code", "uscc")
+        ):
+            found[code] = pk
+            if uscc:
+                found[uscc] = pk
+        for n, raw in raws:
+            self.rows += 1
+            row_errors: dict[str, list[str]] = {}
+            key = raw.get("customer", "")
+            customer_id = found.get(key) or found.get(key.upper())
+            if not key:
+                row_errors["customer"] = [_("Enter the customer's code or USCC.")]
+            elif customer_id is None:
+                row_errors["customer"] = [_("No customer you may see has this code or USCC.")]
+            values: dict[str, Any] = {
+                k: raw[k]
+                for k in ("name", "title", "mobile", "landline", "email", "wechat", "notes")
+                if k in raw
+            }
+            values.setdefault("name", "")
+            if raw.get("role"):
+                role = self._roles.get(raw["role"].lower())
+                if role is None:
+                    row_errors["role"] = [
+                        _("“%(value)s” is not an entry of the list.") % {"value": raw["role"][:60]}
+                    ]
+                values["role"] = role or DecisionRole.OTHER
+            if raw.get("email"):
+                try:
+                    validate_email(raw["email"])
+                except ValidationError:
+                    row_errors["email"] = [_("Enter a valid e-mail address.")]
+            if raw.get("birthday"):
+                birthday = _parse_date(raw["birthday"])
+                if birthday is None or not (date(1900, 1, 1) <= birthday <= timezone.localdate()):
+                    row_errors["birthday"] = [_("Enter a date between 1900 and today.")]
+                values["birthday"] = birthday.isoformat() if birthday else None
+            primary = _truthy(raw.get("is_primary", ""))
+            if primary is None:
+                row_errors["is_primary"] = [_("Enter 是 or 否.")]
+            values["is_primary"] = bool(primary)
+            try:
+                values = services.contact_values_check(values)
+            except ValidationFailed as exc:
+                for k, messages in exc.fields.items():
+                    row_errors.setdefault(k, []).extend(messages)
+            for k, value in values.items():
+                limit = getattr(Contact._meta.get_field(k), "max_length", None)
+                if isinstance(value, str) and limit and len(value) > limit and k not in row_errors:
+                    row_errors[k] = [
+                        _("At most %(max_length)s characters.") % {"max_length": limit}
+                    ]
+            if values.get("is_primary") and customer_id is not None:
+                first = self._primary.get(customer_id)
+                if first is not None:
+                    row_errors["is_primary"] = [
+                        _("Row %(row)s already names this customer's primary contact.")
+                        % {"row": first}
+                    ]
+                else:
+                    self._primary[customer_id] = n
+            if len(self.preview) < PREVIEW_ROWS:
+                self.preview.append({"row": str(n), **raw})
+            if row_errors:
+                for k, messages in row_errors.items():
+                    self.error(n, k, raw.get(k, ""), messages)
+                continue
+            self.good += 1
+            if not self.error_count:
+                self.out.write(
+                    json.dumps({"customer_id": customer_id, **values}, ensure_ascii=False) + "\n"
+                )
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+def import_start(
+    *, user: Any, kind: str, upload: Any, mapping: dict[str, Any] | None, dry_run: bool
+) -> Job:
+    """Check the caller's rights and the file, keep it, and start the job."""
+    import_require(user, kind)
+    stored = save_upload(upload)
+    ext = PurePath(stored["path"]).suffix
+    try:
+        table = open_table(Path(stored["path"]), ext)
+        if mapping:
+            mapping_from_names(kind, table.headers, mapping)
+    except DomainError:
+        Path(stored["path"]).unlink(missing_ok=True)
+        raise
+    return job_enqueue(
+        kind=JOB_KIND,
+        payload={**stored, "kind": kind, "mapping": mapping or {}, "dry_run": dry_run},
+        user=user,
+    )
+
+
+def import_again(
+    *, user: Any, job: Job, mapping: dict[str, int | None] | None, dry_run: bool
+) -> Job:
+    """Check again (another mapping) or import the file of an earlier dry run."""
+    import_require(user, job.payload.get("kind", ""))
+    path = Path(job.payload.get("path", ""))
+    if job.kind != JOB_KIND or not job.payload.get("dry_run") or not path.is_file():
+        raise ValidationFailed(_("The uploaded file is no longer here; upload it again."))
+    payload = {**job.payload, "dry_run": dry_run}
+    if mapping is not None:
+        payload["mapping"] = {"__index__": mapping}
+    return job_enqueue(kind=JOB_KIND, payload=payload, user=user)
+
+
+def import_require(user: Any, kind: str) -> None:
+    if kind == Kind.CONTACTS:
+        require(user, Module.CUSTOMERS, Action.EDIT)
+    elif kind == Kind.CUSTOMERS:
+        require(user, Module.CUSTOMERS, Action.CREATE)
+    else:
+        raise ValidationFailed(fields={"kind": [_("Choose customers or contacts.")]})
+
+
+def _mapping(kind: str, headers: list[str], stored: dict[str, Any]) -> dict[str, int | None]:
+    if "__index__" in stored:
+        keys = {c.key for c in columns_of(kind)}
+        return {
+            k: (v if isinstance(v, int) and 0 <= v < len(headers) else None)
+            for k, v in stored["__index__"].items()
+            if k in keys
+        }
+    return mapping_from_names(kind, headers, stored) if stored else auto_mapping(kind, headers)
+
+
+def run_import(job: Job, progress: Progress) -> dict[str, Any]:
+    """The job handler: check every row; unless a dry run with no errors, write them all."""
+    payload = job.payload
+    kind, dry_run = payload["kind"], bool(payload["dry_run"])
+    path = Path(payload["path"])
+    user = User.objects.select_related("unit").get(pk=job.created_by_id)
+    result: dict[str, Any] = {"kind": kind, "dry_run": dry_run, "filename": payload["filename"]}
+    try:
+        import_require(user, kind)
+        table = open_table(path, path.suffix)
+        mapping = _mapping(kind, table.headers, payload.get("mapping") or {})
+        result |= {"headers": table.headers, "mapping": mapping, "rows": 0, "created": 0}
+        missing = [c for c in columns_of(kind) if c.required and mapping.get(c.key) is None]
+        if missing:
+            raise JobFailed(
+                _("The file has no column for: %(names)s. Map one below or fix the header.")
+                % {"names": "、".join(zh(c.label) for c in missing)},
+                result,
+            )
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as prepared:
+            checker = Checker(user, kind, table.headers, mapping, prepared)
+            chunk: list[tuple[int, list[str]]] = []
+            progress(0, table.total)
+            for n, cells in enumerate(table.rows(), start=2):
+                chunk.append((n, cells))
+                if len(chunk) >= CHUNK:
+                    checker.check(chunk)
+                    chunk = []
+                    progress(n - 1, table.total)
+            checker.check(chunk)
+            progress(table.total, table.total)
+            result |= {
+                "rows": checker.rows,
+                "valid": checker.good,
+                "error_count": checker.error_count,
+                "errors": sorted((e.as_dict() for e in checker.errors), key=lambda e: e["row"]),
+                "preview": checker.preview,
+            }
+            if checker.error_count and not dry_run:
+                raise JobFailed(
+                    _("%(n)s errors found; nothing was imported. Fix the file and upload it again.")
+                    % {"n": checker.error_count},
+                    result,
+                )
+            if not checker.rows:
+                raise JobFailed(_("The file has no data rows."), result)
+            if dry_run:
+                return result
+            prepared.seek(0)
+            lines = (json.loads(line) for line in prepared)
+            if kind == Kind.CONTACTS:
+                result["created"] = services.contacts_import(actor=user, rows=lines)
+            else:
+                result["created"] = services.customers_import(actor=user, rows=lines)
+            return result
+    except DomainError as exc:
+        raise JobFailed(exc.message, result) from None
+    finally:
+        if not dry_run:
+            path.unlink(missing_ok=True)
+
+
+# --- template --------------------------------------------------------------------------------
+
+
+def template_rows(kind: str) -> list[list[str]]:
+    """The header (Chinese, required ones marked *) and one example row."""
+    cols = columns_of(kind)
+    header = [zh(c.label) + ("*" if c.required else "") for c in cols]
+    return [header, [c.example for c in cols]]
+
+
+def template_csv(kind: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(template_rows(kind))
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx(kind: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = zh(
+        gettext_lazy("Contacts") if kind == Kind.CONTACTS else gettext_lazy("Customers")
+    )
+    for row in template_rows(kind):
+        sheet.append(row)
+    for cell in sheet[2]:
+        cell.number_format = "@"  # text: codes and phones keep their leading zeros
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_filename(kind: str, ext: str) -> str:
+    return f"{kind}-import-template.{ext}"
+
+
+def result_context(job: Job) -> dict[str, Any]:
+    """What the job page shows of an import: the mapping form, the preview, the errors."""
+    result = job.result or {}
+    kind = result.get("kind", Kind.CUSTOMERS)
+    headers: list[str] = result.get("headers") or []
+    mapping: dict[str, Any] = result.get("mapping") or {}
+    fields = [
+        {"key": c.key, "label": c.label, "required": c.required, "index": mapping.get(c.key)}
+        for c in columns_of(kind)
+    ]
+    shown = [f for f in fields if f["index"] is not None]
+    preview = [[row.get(f["key"], "") for f in shown] for row in result.get("preview") or []]
+    rows = [r.get("row", "") for r in result.get("preview") or []]
+    return {
+        "import_kind": kind,
+        "import_fields": fields,
+        "import_headers": list(enumerate(headers)),
+        "preview_columns": [f["label"] for f in shown],
+        "preview_rows": list(zip(rows, preview, strict=True)),
+        "can_commit": bool(
+            result.get("dry_run")
+            and job.status == "succeeded"
+            and not result.get("error_count")
+            and result.get("valid")
+            and Path(job.payload.get("path", "")).is_file()
+        ),
+        "can_recheck": bool(
+            result.get("dry_run") and headers and Path(job.payload.get("path", "")).is_file()
+        ),
+    }
