@@ -29,8 +29,8 @@ run: install
 	$(BIN)/crm run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts conftest.py
-	$(BIN)/ruff format --check src tests scripts conftest.py
+	$(BIN)/ruff check src tests scripts bench conftest.py
+	$(BIN)/ruff format --check src tests scripts bench conftest.py
 	$(BIN)/mypy src
 
 check-migrations: $(STAMP)

@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -26,8 +27,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {name}")
         from crm.customers.demo import load_customers
 
-        made = load_customers(max(0, opts["customers"]))
+        started = time.monotonic()
+
+        def progress(done: int, todo: int) -> None:
+            if todo >= 50_000 and (done % 100_000 < 5_000 or done == todo):
+                self.stdout.write(
+                    f"  {done:,}/{todo:,} customers, {time.monotonic() - started:.0f} s"
+                )
+
+        made = load_customers(max(0, opts["customers"]), progress=progress)
         self.stdout.write(
             "Demo customers: created {customers} customers, {contacts} contacts, "
             "{interactions} interactions".format(**made)
+            + f" in {time.monotonic() - started:.0f} s"
         )

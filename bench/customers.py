@@ -1,0 +1,182 @@
+"""Customer benchmarks (issue 3 point 12): run by hand on a database filled by `crm demo`.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/customers.py [--reps 20] [--export-rows N]
+
+Prints a markdown table: p50/p95 server time of each page (Django test Client in-process, so no
+network or browser), its query count, and for list/search the same queries as raw SQL with the
+overhead ratio. See bench/README.md for the targets.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from crm.customers import export, selectors  # noqa: E402
+from crm.customers.models import Choice, Customer, Interaction  # noqa: E402
+from crm.org.models import User  # noqa: E402
+
+settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any], reps: int) -> tuple[list[float], int]:
+    fn()  # warm caches (Python and the database's)
+    times = []
+    queries = 0
+    for _ in range(reps):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+    return times, queries
+
+
+def page(client: Client, url: str) -> Callable[[], Any]:
+    def get() -> Any:
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        return r
+
+    return get
+
+
+def raw(user: User, filters: selectors.CustomerFilters) -> Callable[[], Any]:
+    """The list's two statements (count, first page) as plain SQL on a cursor."""
+    qs = selectors.customers_for_user(user, filters)
+    page_sql, page_params = qs[:20].query.sql_with_params()
+    count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
+    count_sql = f"SELECT COUNT(*) FROM ({count_sql}) t"  # noqa: S608
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, count_params)
+            cursor.fetchall()
+            cursor.execute(page_sql, page_params)
+            cursor.fetchall()
+
+    return run
+
+
+def customer_with_interactions(n: int, owner: User) -> Customer:
+    """The owner's first customer (in the manager's and the leader's scope), topped up to n
+    interactions."""
+    customer = Customer.objects.filter(owner=owner).order_by("id").first()
+    assert customer is not None, "fill the database first: crm demo --customers N"
+    have = Interaction.objects.filter(customer=customer).count()
+    now = timezone.now()
+    Interaction.objects.bulk_create(
+        Interaction(
+            customer=customer,
+            channel="call",
+            occurred_at=now - timedelta(hours=i),
+            summary="电话沟通采购计划。",
+            author=customer.owner,
+        )
+        for i in range(max(0, n - have))
+    )
+    return customer
+
+
+def export_peak(user: User, rows: int) -> tuple[float, float, int]:
+    """Peak traced Python memory (MiB) and seconds to stream `rows` rows of CSV."""
+    qs = selectors.customers_for_user(user)[:rows]
+    tracemalloc.start()
+    start = time.perf_counter()
+    size = 0
+    for chunk in export.csv_chunks(qs, sensitive=True):
+        size += len(chunk)
+    seconds = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20, seconds, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--export-rows", type=int, nargs="*", default=[10_000, 100_000])
+    args = parser.parse_args()
+    total = Customer.all_objects.count()
+    leader = User.objects.get(username="leader")
+    manager = User.objects.get(username="mgr_east")
+    rep = User.objects.get(username="rep_east_1")
+    industry = Choice.objects.filter(kind="industry").order_by("id").values_list("pk", flat=True)[0]
+    detail = customer_with_interactions(500, rep)
+    three = f"status=active&industry={industry}&owner={rep.pk}"
+    cases: list[tuple[str, str, selectors.CustomerFilters | None]] = [
+        ("list page 1", "/customers/", selectors.CustomerFilters()),
+        ("search 润滑油 (Chinese substring)", "/customers/?q=润滑油", None),
+        ("search zsh (pinyin initials)", "/customers/?q=zsh", None),
+        ("three filters (status, industry, owner)", f"/customers/?{three}", None),
+        (f"360° page ({detail.code}, 500 interactions)", f"/customers/{detail.pk}/", None),
+    ]
+    raw_filters = {
+        "list page 1": selectors.CustomerFilters(),
+        "search 润滑油 (Chinese substring)": selectors.CustomerFilters(search="润滑油"),
+        "search zsh (pinyin initials)": selectors.CustomerFilters(search="zsh"),
+        "three filters (status, industry, owner)": selectors.CustomerFilters(
+            status="active", industry=industry, owner=rep.pk
+        ),
+    }
+    print(
+        f"{total:,} customers on {connection.vendor}; {args.reps} repetitions; "
+        f"load average {os.getloadavg()[0]:.2f}\n"
+    )
+    print("| case | user | p50 ms | p95 ms | queries | raw SQL p50 ms | ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for user in (manager, leader):
+        client = Client()
+        client.force_login(user)
+        for label, url, _f in cases:
+            times, queries = timed(page(client, url), args.reps)
+            raw_cell = ratio = ""
+            if label in raw_filters:
+                raw_times, _q = timed(raw(user, raw_filters[label]), args.reps)
+                raw_cell = f"{statistics.median(raw_times):.1f}"
+                ratio = f"{statistics.median(times) / statistics.median(raw_times):.1f}×"
+            print(
+                f"| {label} | {user.username} | {statistics.median(times):.1f} | "
+                f"{pct(times, 0.95):.1f} | {queries} | {raw_cell} | {ratio} |"
+            )
+        sys.stdout.flush()
+    print("\n| export CSV rows | peak traced memory MiB | seconds | rows/s | MiB written |")
+    print("|---:|---:|---:|---:|---:|")
+    for rows in args.export_rows:
+        peak, seconds, size = export_peak(leader, rows)
+        print(
+            f"| {rows:,} | {peak:.1f} | {seconds:.1f} | {rows / seconds:,.0f} "
+            f"| {size / 2**20:.0f} |"
+        )
+    try:
+        from crm.customers import imports  # noqa: F401
+    except ImportError:
+        print("\nimport: no import service yet; skipped")
+    else:
+        print("\nimport: service exists; throughput benchmark not written yet (see README)")
+
+
+if __name__ == "__main__":
+    main()
