@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.fields import MoneyField
 from crm.core.models import BaseModel
@@ -44,7 +45,7 @@ class Choice(models.Model):
 
 class CustomerStatus(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")  # not yet bought anything
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("customer status", "Active")
     DORMANT = "dormant", _("Dormant")  # bought before, nothing recently
     LOST = "lost", _("Lost")  # gone to a competitor or out of business
 
