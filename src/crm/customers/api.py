@@ -24,7 +24,7 @@ from crm.core.pagination import paginate
 from crm.org.models import OrgUnit
 from crm.org.selectors import employee_get_for_user
 
-from . import dedupe, export, imports, merge, selectors, services
+from . import dedupe, export, importfiles, imports, merge, selectors, services
 from .models import ChoiceKind, Contact, Customer, CustomerStatus, Interaction, Merge
 from .schemas import (
     ContactIn,
@@ -419,7 +419,7 @@ def customer_import(
         user=request.user,
         kind=str(kind.value),
         upload=file,
-        mapping=imports.parse_mapping_json(mapping.replace("\x00", "")),
+        mapping=importfiles.parse_mapping_json(mapping.replace("\x00", "")),
         dry_run=dry_run,
     )
     return Status(202, {"job_id": job.pk})
@@ -454,12 +454,12 @@ def customer_import_template(
 
 def import_template_response(kind: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
-        body = imports.template_xlsx(kind)
+        body = importfiles.template_xlsx(kind)
     else:
-        fmt, body = "csv", imports.template_csv(kind)
+        fmt, body = "csv", importfiles.template_csv(kind)
     response = HttpResponse(body, content_type=_TEMPLATE_TYPES[fmt])
     response["Content-Disposition"] = (
-        f'attachment; filename="{imports.template_filename(kind, fmt)}"'
+        f'attachment; filename="{importfiles.template_filename(kind, fmt)}"'
     )
     return response
 

@@ -13,15 +13,18 @@ from crm.core.errors import DomainError
 from crm.core.jobs import job_get_for_user
 from crm.web.pages import page_view, show_error
 
-from . import imports
+from . import importfiles, imports
 from .api import import_template_response
 
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What to import"),
-        choices=[(imports.Kind.CUSTOMERS, _("Customers")), (imports.Kind.CONTACTS, _("Contacts"))],
-        initial=imports.Kind.CUSTOMERS,
+        choices=[
+            (importfiles.Kind.CUSTOMERS, _("Customers")),
+            (importfiles.Kind.CONTACTS, _("Contacts")),
+        ],
+        initial=importfiles.Kind.CUSTOMERS,
     )
     file = forms.FileField(
         label=_("File (CSV or Excel .xlsx, at most 50 MB)"),
@@ -31,8 +34,10 @@ class ImportForm(forms.Form):
 
 @page_view
 def import_upload(request: HttpRequest) -> HttpResponseBase:
-    kind = request.GET.get("kind", imports.Kind.CUSTOMERS)
-    imports.import_require(request.user, kind if kind in imports.Kind.__members__.values() else "")
+    kind = request.GET.get("kind", importfiles.Kind.CUSTOMERS)
+    imports.import_require(
+        request.user, kind if kind in importfiles.Kind.__members__.values() else ""
+    )
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,14 +54,14 @@ def import_upload(request: HttpRequest) -> HttpResponseBase:
             show_error(request, exc, form)
         else:
             return redirect("core:job", pk=job.pk)
-    return render(request, "customers/import.html", {"form": form, "kinds": imports.Kind})
+    return render(request, "customers/import.html", {"form": form, "kinds": importfiles.Kind})
 
 
 @page_view
 def import_template(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", imports.Kind.CUSTOMERS)
-    if kind not in imports.Kind.__members__.values():
-        kind = imports.Kind.CUSTOMERS
+    kind = request.GET.get("kind", importfiles.Kind.CUSTOMERS)
+    if kind not in importfiles.Kind.__members__.values():
+        kind = importfiles.Kind.CUSTOMERS
     imports.import_require(request.user, kind)
     return import_template_response(kind, request.GET.get("format", "csv"))
 
@@ -67,7 +72,7 @@ def import_again(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Check the uploaded file again with the mapping chosen on the page, or import it."""
     earlier = job_get_for_user(user=request.user, pk=pk)
     mapping: dict[str, Any] = {}
-    for col in imports.columns_of(earlier.payload.get("kind", "")):
+    for col in importfiles.columns_of(earlier.payload.get("kind", "")):
         value = request.POST.get(f"map_{col.key}", "")
         mapping[col.key] = int(value) if value.isdigit() else None
     commit = request.POST.get("action") == "commit"

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from crm.core.errors import ValidationFailed
 from crm.core.models import AuditEntry, Job
-from crm.customers import imports, services
+from crm.customers import importfiles, imports, services
 from crm.customers.models import Choice, Contact, Customer
 from crm.customers.normalise import normalise_name
 
@@ -105,7 +105,7 @@ def test_bad_files_are_refused_with_a_clear_message(
 
 def test_a_file_larger_than_50_mb_is_refused(mgr_east: Any) -> None:
     with pytest.raises(ValidationFailed) as info:
-        imports.check_upload("big.csv", imports.MAX_BYTES + 1)
+        importfiles.check_upload("big.csv", importfiles.MAX_BYTES + 1)
     assert "50 MB" in str(info.value.fields["file"])
 
 
@@ -117,7 +117,7 @@ def test_a_file_without_a_name_column_fails_the_job_clearly(mgr_east: Any) -> No
 
 
 def test_headers_are_mapped_by_chinese_or_english_name() -> None:
-    mapping = imports.auto_mapping("customers", ["Name", "统一社会信用代码*", "phone", "x"])
+    mapping = importfiles.auto_mapping("customers", ["Name", "统一社会信用代码*", "phone", "x"])
     assert mapping["name"] == 0 and mapping["uscc"] == 1 and mapping["phone"] == 2
     assert mapping["street"] is None
 
@@ -243,12 +243,12 @@ def test_contact_rows_with_errors_import_nothing(mgr_east: Any, make_customer: A
 
 
 def test_template_has_chinese_headers_and_reimports(mgr_east: Any) -> None:
-    content = imports.template_xlsx("customers")
+    content = importfiles.template_xlsx("customers")
     ws = load_workbook(io.BytesIO(content)).active
     assert ws is not None
     header = [c.value for c in ws[1]]
     assert header[:3] == ["名称*", "简称", "统一社会信用代码"]
-    text = imports.template_csv("customers").decode("utf-8-sig")
+    text = importfiles.template_csv("customers").decode("utf-8-sig")
     job = run(mgr_east, SimpleUploadedFile("t.csv", text.encode("utf-8")))
     assert job.status == "succeeded", job.result
     assert Customer.objects.filter(name="上海示例化工有限公司").exists()
