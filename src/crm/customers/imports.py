@@ -5,7 +5,7 @@ The work runs as a background job (crm.core.jobs, kind "customers.import"): pass
 file and checks each row with the customers services' rules, computing the derived columns
 (search keys, normalised name) as it goes, and reports progress; the checked rows wait in a
 temporary file. Pass 2, only when no row has an error and this is not a dry run, is one
-transaction of bulk inserts (services.customers_import / contacts_import).
+transaction of bulk inserts (services_import.customers_import / contacts_import).
 """
 
 import json
@@ -31,7 +31,7 @@ from crm.core.modules import Action, Module
 from crm.org.models import User
 from crm.org.selectors import employees_for_user
 
-from . import divisions, selectors, services
+from . import divisions, selectors, services, services_import
 from .importfiles import (
     SENSITIVE,
     Kind,
@@ -504,9 +504,9 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
             prepared.seek(0)
             lines = (json.loads(line) for line in prepared)
             if kind == Kind.CONTACTS:
-                result["created"] = services.contacts_import(actor=user, rows=lines)
+                result["created"] = services_import.contacts_import(actor=user, rows=lines)
             else:
-                result["created"] = services.customers_import(actor=user, rows=lines)
+                result["created"] = services_import.customers_import(actor=user, rows=lines)
             return result
     except DomainError as exc:
         raise JobFailed(exc.message, result) from None
