@@ -9,7 +9,8 @@ USAGE = """crm <command> [options]
 commands:
   run [--host H] [--port P] [--workers N]   serve the app with gunicorn (default 127.0.0.1:8000)
   migrate                                  create or upgrade the database
-  demo [--password P]                      load the demo organisation and users (idempotent)
+  demo [--password P] [--customers N]      load the demo organisation, users and N customers
+                                           (default 200; idempotent: tops up to N)
   createadmin [--username U] [--password P] create a system administrator
   manage <verb> [args…]                    any Django manage.py verb, e.g. `crm manage shell`
 """
