@@ -60,3 +60,24 @@ def test_delete_goes_to_the_recycle_bin_and_restore_brings_it_back(page: Page) -
     expect(page.locator(".alert-success")).to_contain_text("无锡太湖新材料有限公司")
     page.goto(f"/customers/{customer.pk}/")
     expect(page.locator("#customer-name")).to_contain_text("无锡太湖新材料有限公司")
+
+
+def test_admin_adds_an_industry_that_a_rep_can_then_pick(
+    new_page: Callable[..., Page],
+) -> None:
+    # given the admin on the list-maintenance page, reached from the customer list
+    admin = new_page()
+    sign_in(admin, "admin")
+    admin.goto("/customers/")
+    admin.click("#lists-link")
+    # when they add an industry
+    new_entry = admin.locator('form[data-new="industry"]')
+    new_entry.locator('input[name="label"]').fill("氢能源")
+    new_entry.get_by_role("button").click()
+    expect(admin.locator(".alert-success")).to_be_visible()
+    expect(admin.locator('form[data-choice="氢能源"]')).to_be_visible()
+    # then a rep's new-customer form offers it
+    rep = new_page()
+    sign_in(rep, "rep_east_1")
+    rep.goto("/customers/new/")
+    expect(rep.locator("#id_industry option", has_text="氢能源")).to_have_count(1)

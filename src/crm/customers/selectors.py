@@ -237,3 +237,14 @@ def saved_filters_for_user(user: Any) -> QuerySet[SavedFilter]:
 
 def saved_filter_get_for_user(*, user: Any, pk: Any) -> SavedFilter:
     return get_in_scope(saved_filters_for_user(user), pk)
+
+
+def choices_for_admin(user: Any) -> dict[str, list[Choice]]:
+    """Every entry of every list, by list, for the list-maintenance page (system managers)."""
+    from crm.core.access import require_special
+
+    require_special(user, Special.MANAGE_SYSTEM)
+    lists: dict[str, list[Choice]] = {k: [] for k in ChoiceKind.values}
+    for choice in Choice.objects.order_by("kind", "sort_order", "id"):
+        lists[choice.kind].append(choice)
+    return lists

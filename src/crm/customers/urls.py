@@ -16,6 +16,7 @@ urlpatterns = [
     path("merge/", views_data.customer_merge, name="merge"),
     path("merges/<int:pk>/undo/", views_data.merge_undo, name="merge_undo"),
     path("quality/", views_data.quality_report, name="quality"),
+    path("lists/", views_data.choice_lists, name="choices"),
     path("views/save/", views_data.saved_filter_save, name="view_save"),
     path("views/<int:pk>/delete/", views_data.saved_filter_delete, name="view_delete"),
     path("<int:pk>/", views.customer_detail, name="detail"),

@@ -15,7 +15,7 @@ from crm.core.access import get_access, require
 from crm.core.audit import history_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.fields import quantize
-from crm.core.modules import Action, Module
+from crm.core.modules import Action, Module, Special
 from crm.core.pagination import paginate
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
@@ -69,6 +69,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             ],
             "sensitive": sensitive,
             "can_create": access.can(Module.CUSTOMERS, Action.CREATE),
+            "can_manage_lists": access.has(Special.MANAGE_SYSTEM),
             "statuses": CustomerStatus.choices,
             "regions": selectors.choices(ChoiceKind.REGION),
             "industries": selectors.choices(ChoiceKind.INDUSTRY),

@@ -17,9 +17,10 @@ from crm.core.pagination import paginate
 from crm.org.selectors import employee_get_for_user, employees_for_user
 from crm.web.pages import page_view
 
-from . import dedupe, merge, quality, selectors, services
+from . import dedupe, merge, quality, selectors, services, services_lists
 from .api import export_queryset, export_response, require_merge
 from .forms import FilterForm
+from .models import ChoiceKind
 
 FILTER_KEYS = set(FilterForm.base_fields)
 
@@ -261,3 +262,51 @@ def list_context(request: HttpRequest) -> dict[str, Any]:
         "saved_filters": list(selectors.saved_filters_for_user(request.user)),
         "reassign_owners": employees_for_user(request.user, active=True),
     }
+
+
+@page_view
+def choice_lists(request: HttpRequest) -> HttpResponse:
+    """Maintain the lists customers pick from: add, rename, reorder, retire (system managers)."""
+    lists = selectors.choices_for_admin(request.user)
+    if request.method == "POST":
+        try:
+            sort_order = int(request.POST.get("sort_order") or 0)
+        except ValueError:
+            sort_order = 0
+        label = request.POST.get("label", "")
+        try:
+            if request.POST.get("id"):
+                choice = next(
+                    (c for cs in lists.values() for c in cs if str(c.pk) == request.POST["id"]),
+                    None,
+                )
+                if choice is None:
+                    raise NotFound()
+                services_lists.choice_update(
+                    choice=choice,
+                    actor=request.user,
+                    label=label,
+                    sort_order=sort_order,
+                    active=request.POST.get("active") == "on",
+                )
+            else:
+                services_lists.choice_create(
+                    kind=request.POST.get("kind", ""),
+                    label=label,
+                    sort_order=sort_order,
+                    actor=request.user,
+                )
+        except ValidationFailed as exc:
+            for errors in exc.fields.values():
+                for e in errors:
+                    messages.error(request, e)
+        else:
+            messages.success(request, _("List saved."))
+        kind = request.POST.get("kind", "")
+        anchor = f"#list-{kind}" if kind in ChoiceKind.values else ""
+        return redirect(reverse("customers:choices") + anchor)
+    sections = [
+        {"kind": kind, "label": ChoiceKind(kind).label, "entries": entries}
+        for kind, entries in lists.items()
+    ]
+    return render(request, "customers/choices.html", {"sections": sections})

@@ -9,7 +9,7 @@ from typing import Any
 
 from crm.core.modules import Action, Module
 from crm.customers import services
-from crm.customers.models import Contact, Customer, Interaction, Merge
+from crm.customers.models import Choice, Contact, Customer, Interaction, Merge
 from crm.testing.matrix import EVERYONE, api, page, roles
 
 SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "marketer")
@@ -458,4 +458,26 @@ page(
     target=own_import_check,
     body={"action": "commit"},
     tables=(Customer,),
+)
+
+# The lists customers pick from: system managers only (403 for everyone else).
+page(
+    "customer lists",
+    "GET",
+    "/customers/lists/",
+    module="system",
+    action="manage_system",
+    allowed=roles("admin"),
+    forbidden=EVERYONE - roles("admin"),
+)
+page(
+    "customer list entry add",
+    "POST",
+    "/customers/lists/",
+    module="system",
+    action="manage_system",
+    allowed=roles("admin"),
+    forbidden=EVERYONE - roles("admin"),
+    body={"kind": "industry", "label": "矩阵测试行业", "sort_order": "0"},
+    tables=(Choice,),
 )
