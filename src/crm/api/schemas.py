@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from crm.core.pagination import MAX_PAGE_SIZE
+from crm.core.pagination import MAX_PAGE_SIZE, paginate
 
 T = TypeVar("T")
 
@@ -89,3 +89,10 @@ PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 # Responses every authenticated endpoint may give besides its success.
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
+
+
+def page_out(qs: Any, page: int, page_size: int, out: Any = None) -> dict[str, Any]:
+    """A queryset paged in the database as the list envelope every endpoint returns."""
+    p = paginate(qs, page, page_size)
+    items = [out(i) for i in p.items] if out else p.items
+    return {"items": items, "count": p.count, "page": p.page, "page_size": p.page_size}

@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize
+from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, page_out
 from crm.core.access import require, require_special
 from crm.core.errors import Forbidden, ValidationFailed
 from crm.core.modules import Action, Module, Special
-from crm.core.pagination import paginate
 from crm.org.models import OrgUnit
 from crm.org.selectors import employee_get_for_user
 
 from . import dedupe, export, importfiles, imports, merge, selectors, services
-from .models import ChoiceKind, Contact, Customer, CustomerStatus, Interaction, Merge
+from .models import Contact, Customer, CustomerStatus, Interaction, Merge
 from .schemas import (
     ContactIn,
     ContactOut,
@@ -43,26 +42,6 @@ from .schemas import (
 )
 
 router = Router(tags=["customers"])
-
-_CHOICE_KINDS = {
-    "region": ChoiceKind.REGION,
-    "industry": ChoiceKind.INDUSTRY,
-    "rating": ChoiceKind.RATING,
-    "nature": ChoiceKind.NATURE,
-    "size": ChoiceKind.SIZE,
-    "credit_level": ChoiceKind.CREDIT_LEVEL,
-    "source": ChoiceKind.SOURCE,
-}
-
-
-def _page(qs: Any, page: int, page_size: int, out: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "items": [out(i) for i in p.items],
-        "count": p.count,
-        "page": p.page,
-        "page_size": p.page_size,
-    }
 
 
 def _choice(c: Any) -> dict[str, Any] | None:
@@ -140,7 +119,7 @@ def _resolve(user: Any, data: dict[str, Any]) -> tuple[dict[str, Any], list[OrgU
         for f in ("tax_id", "bank_account", "credit_level_id"):
             data.pop(f, None)
     errors: dict[str, list[str]] = {}
-    for name, kind in _CHOICE_KINDS.items():
+    for name, kind in services.CHOICE_FIELDS.items():
         key = f"{name}_id"
         if key in data:
             value = data.pop(key)
@@ -217,7 +196,7 @@ def customer_list(
         "units_served"
     )
     sensitive = selectors.can_see_sensitive(request.user)
-    return _page(qs, page, page_size, lambda c: _customer_out(c, sensitive=sensitive))
+    return page_out(qs, page, page_size, lambda c: _customer_out(c, sensitive=sensitive))
 
 
 @router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS})
@@ -525,7 +504,7 @@ def contact_list(
 ) -> Any:
     require(request.user, Module.CUSTOMERS, Action.VIEW)
     qs = selectors.contacts_for_user(request.user, search=search[:100])
-    return _page(qs, page, page_size, _contact_out)
+    return page_out(qs, page, page_size, _contact_out)
 
 
 def _check_birthday(value: date | None) -> None:
@@ -543,7 +522,7 @@ def customer_interactions(
     request: HttpRequest, customer_id: int, page: PageNumber = 1, page_size: PageSize = 20
 ) -> Any:
     customer = selectors.customer_get_for_user(user=request.user, pk=customer_id)
-    return _page(selectors.interactions_of(customer), page, page_size, _interaction_out)
+    return page_out(selectors.interactions_of(customer), page, page_size, _interaction_out)
 
 
 @router.post(

@@ -14,12 +14,12 @@ from crm.api.schemas import (
     PageOut,
     PageSize,
     Text,
+    page_out,
 )
 from crm.core import recycle
 from crm.core.access import get_access, require, require_special
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.modules import Action, Module, Special
-from crm.core.pagination import paginate
 
 from . import selectors, services
 from .auth import sign_in, token_issue, token_revoke
@@ -48,12 +48,6 @@ from .schemas import (
 auth_router = Router(tags=["auth"])
 org_router = Router(tags=["organisation"])
 system_router = Router(tags=["system"])
-
-
-def _page(qs: Any, page: int, page_size: int, out: Any = None) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    items = [out(i) for i in p.items] if out else p.items
-    return {"items": items, "count": p.count, "page": p.page, "page_size": p.page_size}
 
 
 # --- auth --------------------------------------------------------------------------------
@@ -106,7 +100,7 @@ def unit_list(
     qs = selectors.units_for_user(request.user)
     if q:
         qs = qs.filter(name__icontains=q[:100])
-    return _page(qs.order_by("path"), page, page_size)
+    return page_out(qs.order_by("path"), page, page_size)
 
 
 @org_router.get("/org-units/{unit_id}", response={200: UnitOut, **ERRORS})
@@ -198,7 +192,7 @@ def employee_list(
     qs = selectors.employees_for_user(
         request.user, query=q, unit=unit, active=active, ordering=ordering
     )
-    return _page(qs, page, page_size, _employee_out)
+    return page_out(qs, page, page_size, _employee_out)
 
 
 @org_router.get("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
@@ -296,7 +290,7 @@ def _role_out(role: Role) -> dict[str, Any]:
 
 @system_router.get("/roles", response={200: PageOut[RoleOut], **ERRORS})
 def role_list(request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 20) -> Any:
-    return _page(selectors.roles_for_admin(request.user), page, page_size, _role_out)
+    return page_out(selectors.roles_for_admin(request.user), page, page_size, _role_out)
 
 
 @system_router.get("/roles/{role_id}", response={200: RoleOut, **ERRORS})
@@ -391,7 +385,7 @@ def recycle_list(
     if model not in recycle.bins():
         raise ValidationFailed(fields={"model": [_("Unknown record type.")]})
     qs = recycle.deleted_for_user(request.user, model).order_by("-deleted_at")
-    return _page(
+    return page_out(
         qs,
         page,
         page_size,
