@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "crm.core",
     "crm.org",
     "crm.customers",
+    "crm.products",
+    "crm.sales",
     "crm.web",
     "crm.api",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/password/", org_views.PasswordChangeView.as_view(), name="password_change"),
     path("org/", include("crm.org.urls")),
     path("customers/", include("crm.customers.urls")),
+    path("products/", include("crm.products.urls")),
+    path("sales/", include("crm.sales.urls")),
     path("jobs/", include("crm.core.urls")),
     path("", include("crm.web.urls")),
 ]

@@ -123,6 +123,9 @@ def _mount() -> None:
     api.add_router("/", org_router)
     api.add_router("/", system_router)
     api.add_router("/", "crm.customers.api.router")
+    api.add_router("/", "crm.products.api.router")
+    api.add_router("/", "crm.sales.api.router")
+    api.add_router("/", "crm.sales.api_activities.router")
     api.add_router("/", "crm.core.api.router")
 
 

@@ -10,7 +10,7 @@ Anonymous callers get 401 (API) or a redirect to the login page.
 A refused write must change nothing: the test compares a snapshot of `tables` (default: the
 target's table) and of the audit trail before and after.
 
-Each app keeps its entries in `crm/<app>/tests/matrix_entries.py`; `load_all()` imports them.
+Each app keeps its entries in `crm/<app>/tests/matrix_entries*.py`; `load_all()` imports them.
 Copy the pattern of `crm/org/tests/matrix_entries.py`.
 """
 
@@ -112,17 +112,19 @@ EVERYONE = frozenset(ROLES)
 
 
 def load_all() -> list[Endpoint]:
-    """Import every app's `tests.matrix_entries` and return all registered endpoints."""
+    """Import every app's `tests/matrix_entries*.py` and return all registered endpoints."""
+    import pkgutil
+
     for app in settings.INSTALLED_APPS:
         if not app.startswith("crm."):
             continue
-        module = f"{app}.tests.matrix_entries"
         try:
-            found = importlib.util.find_spec(module) is not None
+            package = importlib.import_module(f"{app}.tests")
         except ModuleNotFoundError:
-            found = False
-        if found:
-            importlib.import_module(module)
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("matrix_entries"):
+                importlib.import_module(f"{app}.tests.{info.name}")
     return list(_ENDPOINTS.values())
 
 

@@ -1,0 +1,1 @@
+"""Brands, series, products, units of measure, price lists and customer prices."""

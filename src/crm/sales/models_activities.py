@@ -1,0 +1,1 @@
+"""Activities (tasks, calls, meetings, visits) and sales targets."""
