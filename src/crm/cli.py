@@ -29,6 +29,7 @@ def _run(args: list[str]) -> None:
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     parser.add_argument("--workers", default=os.environ.get("CRM_WORKERS", "3"))
     opts = parser.parse_args(args)
+    _django(["housekeep"])  # jobs of a previous process died with it
     print(f"CRM: http://{opts.host}:{opts.port}/", flush=True)
     os.execvp(  # noqa: S606 - replaces this process with the server
         sys.executable,

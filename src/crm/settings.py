@@ -144,6 +144,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 CRM_JOBS_INLINE = _env_bool("CRM_JOBS_INLINE", False)
 # Uploaded import files wait here between the check and the import.
 CRM_IMPORT_DIR = Path(os.environ.get("CRM_IMPORT_DIR", VAR_DIR / "imports"))
+# An upload is removed this many hours after it was stored (checked, imported or abandoned).
+CRM_IMPORT_KEEP_HOURS = int(os.environ.get("CRM_IMPORT_KEEP_HOURS", "24"))
+# A job queued or running longer than this died with its process: it is marked failed.
+CRM_JOB_TIMEOUT_MINUTES = int(os.environ.get("CRM_JOB_TIMEOUT_MINUTES", "360"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("CRM_SECURE_COOKIES", False)

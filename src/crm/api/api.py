@@ -122,6 +122,8 @@ def _mount() -> None:
     api.add_router("/", auth_router)
     api.add_router("/", org_router)
     api.add_router("/", system_router)
+    # Fixed paths (/customers/quality) before /customers/{customer_id}, which would match them.
+    api.add_router("/", "crm.customers.api_data.router")
     api.add_router("/", "crm.customers.api.router")
     api.add_router("/", "crm.products.api.router")
     api.add_router("/", "crm.sales.api.router")

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,37 @@ def register(
 
 def kind_of(job: Job) -> JobKind | None:
     return _KINDS.get(job.kind)
+
+
+# Housekeeping tasks of other apps (removing old uploads…): () -> number of things removed.
+_HOUSEKEEPERS: dict[str, Callable[[], int]] = {}
+
+
+def register_housekeeper(name: str, task: Callable[[], int]) -> None:
+    _HOUSEKEEPERS[name] = task
+
+
+def fail_interrupted(now: Any = None) -> int:
+    """Fail the jobs that cannot still be running: their thread died with its process (a
+    restart) if they have been queued or running longer than CRM_JOB_TIMEOUT_MINUTES."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.CRM_JOB_TIMEOUT_MINUTES)
+    finished = {
+        "status": JobStatus.FAILED,
+        "error": str(_("The job was interrupted (the server restarted); start it again.")),
+        "finished_at": now or timezone.now(),
+    }
+    running = Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff)
+    queued = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff)
+    return running.update(**finished) + queued.update(**finished)
+
+
+def housekeep() -> dict[str, int]:
+    """Fail interrupted jobs and run every app's housekeeper (`crm run` and
+    `crm manage housekeep` call it; safe to run any time, from several machines)."""
+    done = {"interrupted jobs": fail_interrupted()}
+    for name, task in sorted(_HOUSEKEEPERS.items()):
+        done[name] = task()
+    return done
 
 
 def job_enqueue(*, kind: str, payload: dict[str, Any], user: Any) -> Job:
@@ -137,4 +169,7 @@ def jobs_for_user(user: Any) -> Any:
 
 
 def job_get_for_user(*, user: Any, pk: Any) -> Job:
-    return get_in_scope(jobs_for_user(user), pk)
+    job = get_in_scope(jobs_for_user(user), pk)
+    if not job.is_finished and fail_interrupted():
+        job.refresh_from_db()  # a poll of a job that died with its process ends the wait
+    return job

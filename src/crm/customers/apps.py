@@ -12,7 +12,7 @@ class CustomersConfig(AppConfig):
         from crm.core.modules import Module
         from crm.web import nav
 
-        from . import imports, services
+        from . import importfiles, imports, services
         from .models import Contact, Customer
         from .search import search_contacts, search_customers
 
@@ -41,6 +41,7 @@ class CustomersConfig(AppConfig):
                 order=100,
             )
         )
+        jobs.register_housekeeper("old import uploads", importfiles.remove_old_uploads)
         jobs.register(
             imports.JOB_KIND,
             imports.run_import,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -262,3 +263,17 @@ class FilterForm(forms.Form):
     def values(self) -> dict[str, Any]:
         self.is_valid()
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+
+
+FILTER_KEYS = set(FilterForm.base_fields)
+
+
+def filter_query(params: QueryDict) -> str:
+    """The list's filter as a query string: known keys only, no page."""
+    clean = QueryDict(mutable=True)
+    for key in sorted(params):
+        if key in FILTER_KEYS:
+            values = [v for v in params.getlist(key) if v != ""]
+            if values:
+                clean.setlist(key, values[:1])
+    return clean.urlencode()

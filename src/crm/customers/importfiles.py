@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -137,6 +138,23 @@ def save_upload(upload: Any) -> dict[str, str]:
         for chunk in upload.chunks():
             out.write(chunk)
     return {"path": str(path), "filename": PurePath(upload.name).name[:200]}
+
+
+def remove_old_uploads(now: float | None = None) -> int:
+    """Delete stored uploads older than CRM_IMPORT_KEEP_HOURS; returns how many."""
+    folder = Path(settings.CRM_IMPORT_DIR)
+    if not folder.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - settings.CRM_IMPORT_KEEP_HOURS * 3600
+    removed = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by an import or another machine
+            continue
+    return removed
 
 
 def _decode(data: bytes) -> str:

@@ -56,8 +56,12 @@ def months_ago(months: int, now: datetime | None = None) -> datetime:
     return now.replace(year=year, month=month + 1, day=day)
 
 
+def stale_months() -> int:
+    return int(parameter_get("customer_stale_months"))
+
+
 def stale_cutoff() -> datetime:
-    return months_ago(int(parameter_get("customer_stale_months")))
+    return months_ago(stale_months())
 
 
 def with_quality(qs: QuerySet[Customer]) -> QuerySet[Customer]:

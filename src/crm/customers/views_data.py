@@ -19,21 +19,8 @@ from crm.web.pages import page_view
 
 from . import dedupe, merge, quality, selectors, services, services_lists
 from .api import export_queryset, export_response, require_merge
-from .forms import FilterForm
+from .forms import FilterForm, filter_query
 from .models import ChoiceKind
-
-FILTER_KEYS = set(FilterForm.base_fields)
-
-
-def filter_query(params: QueryDict) -> str:
-    """The list's filter as a query string: known keys only, no page."""
-    clean = QueryDict(mutable=True)
-    for key in sorted(params):
-        if key in FILTER_KEYS:
-            values = [v for v in params.getlist(key) if v != ""]
-            if values:
-                clean.setlist(key, values[:1])
-    return clean.urlencode()
 
 
 def filters_from(query: str) -> selectors.CustomerFilters:

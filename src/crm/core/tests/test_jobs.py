@@ -100,3 +100,58 @@ def test_a_running_job_page_polls(demo: Any, rep_east: Any, page_client: Any) ->
     )
     page = page_client(rep_east).get(f"/jobs/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page and "25%" in page
+
+
+# --- housekeeping ---------------------------------------------------------------------------
+
+
+def _stuck(user: Any, status: str, minutes_ago: int) -> Job:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    then = timezone.now() - timedelta(minutes=minutes_ago)
+    job = Job.objects.create(kind="test.count", status=status, created_by=user, payload={"n": 1})
+    Job.objects.filter(pk=job.pk).update(created_at=then, started_at=then)
+    return job
+
+
+def test_jobs_interrupted_by_a_restart_are_failed_after_the_timeout(
+    demo: Any, rep_east: Any, settings: Any
+) -> None:
+    settings.CRM_JOB_TIMEOUT_MINUTES = 60
+    old_running = _stuck(rep_east, JobStatus.RUNNING, 90)
+    old_queued = _stuck(rep_east, JobStatus.QUEUED, 90)
+    recent = _stuck(rep_east, JobStatus.RUNNING, 10)
+    assert jobs.fail_interrupted() == 2
+    for job in (old_running, old_queued, recent):
+        job.refresh_from_db()
+    assert old_running.status == old_queued.status == JobStatus.FAILED
+    assert old_running.error and old_running.finished_at
+    assert recent.status == JobStatus.RUNNING
+
+
+def test_polling_a_dead_job_shows_it_failed(demo: Any, rep_east: Any, settings: Any) -> None:
+    settings.CRM_JOB_TIMEOUT_MINUTES = 60
+    job = _stuck(rep_east, JobStatus.RUNNING, 61)
+    polled = jobs.job_get_for_user(user=rep_east, pk=job.pk)
+    assert polled.status == JobStatus.FAILED and polled.is_finished
+
+
+def test_housekeep_removes_old_uploads_only(demo: Any, settings: Any, tmp_path: Any) -> None:
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    settings.CRM_IMPORT_DIR = tmp_path
+    settings.CRM_IMPORT_KEEP_HOURS = 24
+    old, fresh = tmp_path / "old.csv", tmp_path / "fresh.csv"
+    old.write_text("名称\n")
+    fresh.write_text("名称\n")
+    day_and_a_bit = time.time() - 25 * 3600
+    os.utime(old, (day_and_a_bit, day_and_a_bit))
+    out = __import__("io").StringIO()
+    call_command("housekeep", stdout=out)
+    assert not old.exists() and fresh.exists()
+    assert "old import uploads: 1" in out.getvalue()

@@ -1,0 +1,117 @@
+"""Import throughput (issue 3 point 12): check and import an N-row customer CSV.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/customers_import.py --rows 100000 [--profile]
+
+Needs the demo organisation (`crm demo --customers 0` is enough). Writes a CSV with every
+template column filled the way a real export from another system would be (unique names and
+USCCs, province/district names, list labels, tags, owner), then runs the import job the way the
+page does — a dry run (check only), then the import — and prints rows/s of each phase.
+The imported customers stay in the database (use a scratch database).
+"""
+
+import argparse
+import cProfile
+import csv
+import os
+import pstats
+import random
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from crm.core.models import JobStatus  # noqa: E402
+from crm.customers import imports  # noqa: E402
+from crm.customers.demo import _uscc  # noqa: E402
+from crm.customers.importfiles import CUSTOMER_COLUMNS, zh  # noqa: E402
+from crm.customers.models import Choice  # noqa: E402
+from crm.org.models import User  # noqa: E402
+
+settings.CRM_JOBS_INLINE = True
+
+PLACES = [("上海市", "31", "浦东新区"), ("江苏省", "32", "鼓楼区"), ("四川省", "51", "武侯区")]
+WORDS = ["润滑油", "化工", "石化", "贸易", "新材料", "能源", "塑胶", "涂料", "板材", "物流"]
+
+
+def write_csv(path: Path, rows: int, owner: str) -> None:
+    rng = random.Random(7)
+    labels = {
+        kind: list(Choice.objects.filter(kind=kind, active=True).values_list("label", flat=True))
+        for kind in ("industry", "rating", "region", "source")
+    }
+    stamp = int(time.time())
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow([zh(c.label) for c in CUSTOMER_COLUMNS])
+        for i in range(rows):
+            province, code, district = rng.choice(PLACES)
+            word = rng.choice(WORDS)
+            values = {
+                "name": f"{district}{word}测试{stamp}{i:07d}有限公司",
+                "short_name": f"{word}{i}",
+                "uscc": _uscc(rng, code),
+                "province": province,
+                "district": district,
+                "street": f"工业路{rng.randint(1, 999)}号",
+                "phone": f"0{rng.randint(10, 99)}-{rng.randint(10_000_000, 99_999_999)}",
+                "industry": rng.choice(labels["industry"]),
+                "rating": rng.choice(labels["rating"]),
+                "region": rng.choice(labels["region"]),
+                "source": rng.choice(labels["source"]),
+                "credit_limit": str(rng.randint(0, 500) * 1000),
+                "status": "active",
+                "tags": "重点,导入",
+                "owner": owner,
+            }
+            out.writerow([values.get(c.key, "") for c in CUSTOMER_COLUMNS])
+
+
+def run(user: User, path: Path, dry_run: bool) -> float:
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
+    start = time.perf_counter()
+    job = imports.import_start(
+        user=user, kind="customers", upload=upload, mapping=None, dry_run=dry_run
+    )
+    seconds = time.perf_counter() - start
+    if job.status != JobStatus.SUCCEEDED:
+        raise SystemExit(f"import failed: {job.error} {job.result.get('errors', [])[:3]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="print the top functions")
+    args = parser.parse_args()
+    translation.activate("zh-hans")
+    admin = User.objects.get(username="admin")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "customers.csv"
+        write_csv(path, args.rows, "rep_east_1")
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        check = run(admin, path, dry_run=True)
+        write = run(admin, path, dry_run=False)
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    print("| rows | check s | check rows/s | import s (check + write) | import rows/s |")
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        f"| {args.rows:,} | {check:.1f} | {args.rows / check:,.0f} | {write:.1f} "
+        f"| {args.rows / write:,.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
