@@ -10,6 +10,9 @@ from .errors import ValidationFailed
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 20
+# Pages of big lists count at most this many rows: counting a million rows costs more than
+# the page itself, and nobody pages that far (they filter).
+COUNT_CAP = 10_000
 
 
 @dataclass
@@ -18,6 +21,10 @@ class Page:
     count: int
     page: int
     page_size: int
+    # True when the list has more than `count` rows (count was capped); then num_pages is the
+    # pages known so far and has_next says whether another page follows.
+    capped: bool = False
+    more: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -25,7 +32,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.num_pages
+        return self.more if self.capped else self.page < self.num_pages
 
     @property
     def has_previous(self) -> bool:
@@ -44,14 +51,34 @@ def _positive_int(raw: Any, default: int, name: str) -> int:
     return value
 
 
-def paginate(qs: models.QuerySet, page: Any = None, page_size: Any = None) -> Page:
+def paginate(
+    qs: models.QuerySet, page: Any = None, page_size: Any = None, *, count_cap: int | None = None
+) -> Page:
+    """One page of `qs`. With `count_cap`, rows are counted only up to the cap (a page of a
+    million-row list stays fast); `Page.capped` then says the list is longer."""
     p = _positive_int(page, 1, "page")
     size = _positive_int(page_size, DEFAULT_PAGE_SIZE, "page_size")
     if size > MAX_PAGE_SIZE:
         raise ValidationFailed(
             fields={"page_size": [str(_("At most %(n)s per page.") % {"n": MAX_PAGE_SIZE})]}
         )
-    count = qs.count()
     offset = (p - 1) * size
-    items = list(qs[offset : offset + size]) if offset < count else []
-    return Page(items=items, count=count, page=p, page_size=size)
+    if count_cap is None:
+        count = qs.count()
+        items = list(qs[offset : offset + size]) if offset < count else []
+        return Page(items=items, count=count, page=p, page_size=size)
+    count = qs.order_by()[: count_cap + 1].count()
+    if count <= count_cap:
+        items = list(qs[offset : offset + size]) if offset < count else []
+        return Page(items=items, count=count, page=p, page_size=size)
+    # Past the cap: fetch one row more than the page to know whether another page follows.
+    rows = list(qs[offset : offset + size + 1])
+    items, more = rows[:size], len(rows) > size
+    return Page(
+        items=items,
+        count=max(count_cap, offset + len(items)),
+        page=p,
+        page_size=size,
+        capped=True,
+        more=more,
+    )

@@ -16,7 +16,7 @@ from crm.core.audit import history_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.fields import quantize
 from crm.core.modules import Action, Module, Special
-from crm.core.pagination import paginate
+from crm.core.pagination import COUNT_CAP, paginate
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
 from crm.web.pages import page_view, show_error
@@ -43,9 +43,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.CustomerFilters(search=values.pop("q", ""), ordering=sort, **values)
     qs = selectors.customers_for_user(request.user, filters)
     try:
-        page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
+        page = paginate(
+            qs, request.GET.get("page"), request.GET.get("page_size"), count_cap=COUNT_CAP
+        )
     except DomainError:
-        page = paginate(qs)
+        page = paginate(qs, count_cap=COUNT_CAP)
     access = get_access(request.user)
     sensitive = selectors.can_see_sensitive(request.user)
     from .views_data import list_context

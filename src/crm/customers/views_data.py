@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from crm.core.access import get_access, require
 from crm.core.errors import NotFound, ValidationFailed
 from crm.core.modules import Action, Module, Special
-from crm.core.pagination import paginate
+from crm.core.pagination import COUNT_CAP, paginate
 from crm.org.selectors import employee_get_for_user, employees_for_user
 from crm.web.pages import page_view
 
@@ -194,9 +194,11 @@ def quality_report(request: HttpRequest) -> HttpResponse:
     stale_only = request.GET.get("stale") == "1"
     rows = quality.quality_rows(base, stale_only=stale_only).select_related("owner")
     try:
-        page = paginate(rows, request.GET.get("page"), request.GET.get("page_size"))
+        page = paginate(
+            rows, request.GET.get("page"), request.GET.get("page_size"), count_cap=COUNT_CAP
+        )
     except ValidationFailed:
-        page = paginate(rows)
+        page = paginate(rows, count_cap=COUNT_CAP)
     for c in page.items:
         c.to_fix = quality.missing(c)
     return render(

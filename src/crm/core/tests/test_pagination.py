@@ -85,3 +85,21 @@ def test_only_one_page_is_read(units, django_assert_num_queries):
     # a count and one slice, whatever the size of the table
     with django_assert_num_queries(2):
         paginate(units, 2, 5)
+
+
+def test_a_count_under_the_cap_is_exact(units):
+    page = paginate(units, 1, 5, count_cap=14)
+    assert (page.count, page.capped, page.num_pages, page.has_next) == (14, False, 3, True)
+
+
+def test_past_the_cap_the_count_stops_and_next_pages_still_work(units, django_assert_num_queries):
+    everything = list(units)
+    with django_assert_num_queries(2):  # a capped count, then the page plus one row
+        page = paginate(units.all(), 1, 5, count_cap=6)
+    assert page.capped and page.count == 6
+    assert page.items == everything[:5] and page.has_next
+    third = paginate(units, 3, 5, count_cap=6)
+    assert third.items == everything[10:] and not third.has_next
+    assert third.count == 14 and third.has_previous
+    beyond = paginate(units, 9, 5, count_cap=6)
+    assert beyond.items == [] and not beyond.has_next

@@ -177,3 +177,19 @@ def test_edit_form_resubmitted_unchanged_saves(
     assert r.status_code == 302, r.context["form"].errors if r.context else r
     east_customer.refresh_from_db()
     assert east_customer.short_name == "改过的简称"
+
+
+def test_a_list_longer_than_the_count_cap_pages_without_a_total(
+    page_client: Any, rep_east: Any, make_customer: Any, monkeypatch: Any
+) -> None:
+    from crm.customers import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    for i in range(3):
+        make_customer(rep_east, name=f"封顶测试{i}有限公司")
+    client = page_client(rep_east)
+    first = client.get("/customers/?page_size=2", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "封顶测试" in first and "page=2" in first  # a next page
+    assert "超过 2 条" in first
+    second = client.get("/customers/?page_size=2&page=2").content.decode()
+    assert second.count("封顶测试") >= 1 and "page=3" not in second
