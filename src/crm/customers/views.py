@@ -44,10 +44,14 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.customers_for_user(request.user, filters)
     try:
         page = paginate(
-            qs, request.GET.get("page"), request.GET.get("page_size"), count_cap=COUNT_CAP
+            qs,
+            request.GET.get("page"),
+            request.GET.get("page_size"),
+            count_cap=COUNT_CAP,
+            two_step=True,
         )
     except DomainError:
-        page = paginate(qs, count_cap=COUNT_CAP)
+        page = paginate(qs, count_cap=COUNT_CAP, two_step=True)
     access = get_access(request.user)
     sensitive = selectors.can_see_sensitive(request.user)
     from .views_data import list_context

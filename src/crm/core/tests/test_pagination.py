@@ -103,3 +103,14 @@ def test_past_the_cap_the_count_stops_and_next_pages_still_work(units, django_as
     assert third.count == 14 and third.has_previous
     beyond = paginate(units, 9, 5, count_cap=6)
     assert beyond.items == [] and not beyond.has_next
+
+
+def test_two_step_gives_the_same_page_in_the_same_order(units, django_assert_num_queries):
+    ordered = units.select_related("parent").order_by("-depth", "name")
+    expected = list(ordered)[5:10]
+    with django_assert_num_queries(3):  # count, the page's keys, its rows
+        page = paginate(ordered.all(), 2, 5, two_step=True)
+    assert page.items == expected
+    assert [u.parent_id for u in page.items] == [u.parent_id for u in expected]
+    capped = paginate(ordered.all(), 2, 5, count_cap=6, two_step=True)
+    assert capped.items == expected and capped.capped and capped.has_next
