@@ -17,51 +17,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
+from common import page, pct, timed  # noqa: E402  (sets Django up)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from crm.core.pagination import COUNT_CAP  # noqa: E402
 from crm.customers import export, selectors  # noqa: E402
 from crm.customers.models import Choice, Customer, Interaction  # noqa: E402
 from crm.org.models import User  # noqa: E402
-
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-
-
-def timed(fn: Callable[[], Any], reps: int) -> tuple[list[float], int]:
-    fn()  # warm caches (Python and the database's)
-    times = []
-    queries = 0
-    for _ in range(reps):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1000)
-        queries = len(ctx.captured_queries)
-    return times, queries
-
-
-def page(client: Client, url: str) -> Callable[[], Any]:
-    def get() -> Any:
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code)
-        return r
-
-    return get
 
 
 def raw(user: User, filters: selectors.CustomerFilters) -> Callable[[], Any]:

@@ -86,6 +86,8 @@ def test_reassign_all_customers_of_a_rep(page: Page) -> None:
     sign_in(page, "mgr_east")
     page.goto("/customers/")
     page.click("#reassign-open")
+    # Bootstrap's collapse animates: a click while the form still moves can miss
+    expect(page.locator("#reassign-form")).to_have_class(re.compile(r"\bshow\b"))
     page.check("#reassign-owner")
     page.select_option("#reassign-from", str(leaving.pk))
     page.select_option("#reassign-to", str(taking.pk))

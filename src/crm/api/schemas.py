@@ -96,3 +96,9 @@ def page_out(qs: Any, page: int, page_size: int, out: Any = None) -> dict[str, A
     p = paginate(qs, page, page_size)
     items = [out(i) for i in p.items] if out else p.items
     return {"items": items, "count": p.count, "page": p.page, "page_size": p.page_size}
+
+
+class JobStartedOut(BaseModel):
+    """A background job was started: poll GET /api/v1/jobs/{job_id}."""
+
+    job_id: int

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, page_out
+from crm.api.schemas import (
+    ERRORS,
+    WRITE_ERRORS,
+    JobStartedOut,
+    PageNumber,
+    PageOut,
+    PageSize,
+    page_out,
+)
 from crm.core.access import require, require_special
 from crm.core.errors import Forbidden, ValidationFailed
 from crm.core.modules import Action, Module, Special
@@ -374,10 +382,6 @@ def customer_merge_undo(request: HttpRequest, merge_id: int) -> Any:
 class ImportKind(StrEnum):
     customers = "customers"
     contacts = "contacts"
-
-
-class JobStartedOut(Schema):
-    job_id: int
 
 
 @router.post("/customers/import", response={202: JobStartedOut, **WRITE_ERRORS})

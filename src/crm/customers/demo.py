@@ -18,17 +18,17 @@ import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import uscc as stdnum_uscc
 
+from crm.core.bulk import Writer, columns, copy_text, defaults, reserve_ids
 from crm.org.models import User
 
 from . import divisions
@@ -233,62 +233,6 @@ def _traditional(text: str) -> str:
     return str(_s2t().convert(text))
 
 
-def _columns(model: type[models.Model]) -> list[str]:
-    return [str(f.column) for f in model._meta.concrete_fields]
-
-
-class _Writer:
-    """Appends rows to a table: COPY on PostgreSQL, batched INSERT elsewhere."""
-
-    def __init__(self, model: type[models.Model], *, with_id: bool = True) -> None:
-        self.table = model._meta.db_table
-        self.columns = [c for c in _columns(model) if with_id or c != "id"]
-
-    def _names(self) -> str:
-        return ", ".join(connection.ops.quote_name(c) for c in self.columns)
-
-    def copy(self, text: str) -> None:
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {self.table} ({self._names()}) FROM STDIN") as copy:
-                copy.write(text)
-
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        if connection.vendor == "postgresql":
-            self.copy(_copy_text(rows))
-            return
-        marks = ", ".join(["%s"] * len(self.columns))
-        sql = f"INSERT INTO {self.table} ({self._names()}) VALUES ({marks})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [tuple(map(_sqlite_value, row)) for row in rows])
-
-
-def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(v, (Decimal, date)):
-        return str(v)
-    return v
-
-
-def _reserve_ids(model: type[models.Model], n: int) -> int:
-    """The first of n consecutive primary keys nobody else will use."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            seq = "pg_get_serial_sequence(%s, 'id')"
-            top = f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})"  # noqa: S608
-            cursor.execute(
-                f"SELECT setval({seq}, GREATEST(nextval({seq}), {top}) + %s - 1)",
-                [table, table, n],
-            )
-            return int(cursor.fetchone()[0]) - n + 1
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        return int(cursor.fetchone()[0]) + 1
-
-
 # --- PostgreSQL bulk mode: secondary indexes off during the load ---------------------------
 
 _BULK_TABLES = (Customer, Contact, Interaction)
@@ -382,11 +326,7 @@ def _batch_text(k: int) -> tuple[str, str, str, int, int, int]:
     """Worker side of a PostgreSQL load: batch k as COPY text, and its row counts."""
     assert _CTX is not None
     rows = _batch(_CTX, k)
-    return (*(_copy_text(r) for r in rows), *(len(r) for r in rows))  # type: ignore[return-value]
-
-
-def _copy_text(rows: list[tuple[Any, ...]]) -> str:
-    return "".join("\t".join(r"\N" if v is None else str(v) for v in row) + "\n" for row in rows)
+    return (*(copy_text(r) for r in rows), *(len(r) for r in rows))  # type: ignore[return-value]
 
 
 def _batch(
@@ -402,12 +342,12 @@ def _batch(
     pools = _pools(ctx)
     now = ctx.now
     three_years = 3 * 365 * 24 * 3600
-    cust_cols = _columns(Customer)
-    contact_cols = _columns(Contact)
-    inter_cols = [c for c in _columns(Interaction) if c != "id"]
-    cust_defaults = _defaults(Customer)
-    contact_defaults = _defaults(Contact)
-    inter_defaults = _defaults(Interaction)
+    cust_cols = columns(Customer)
+    contact_cols = columns(Contact)
+    inter_cols = [c for c in columns(Interaction) if c != "id"]
+    cust_defaults = defaults(Customer)
+    contact_defaults = defaults(Contact)
+    inter_defaults = defaults(Interaction)
     choice_kinds = sorted(ctx.choices)
     statuses = list(CustomerStatus.values)
     roles = list(DecisionRole.values)
@@ -573,20 +513,6 @@ def _accumulate(weights: list[int]) -> Iterator[int]:
         yield total
 
 
-def _defaults(model: type[models.Model]) -> dict[str, Any]:
-    """Column → default value of a new row (None for nullable columns without a default)."""
-    out: dict[str, Any] = {}
-    for f in model._meta.concrete_fields:
-        column = str(f.column)
-        if f.has_default():
-            out[column] = f.get_default()
-        elif f.null:
-            out[column] = None
-        else:
-            out[column] = ""
-    return out
-
-
 def _people(rng: random.Random, pools: _Pools, roles: list[str]) -> list[dict[str, Any]]:
     people = []
     for k in range(rng.randint(1, 5)):
@@ -641,7 +567,7 @@ def load_customers(
         batches = range(-(-ctx.todo // BATCH))
         bulk = ctx.pg and ctx.todo >= BULK_THRESHOLD
         definitions = _drop_secondary_indexes() if bulk else []
-        writers = (_Writer(Customer), _Writer(Contact), _Writer(Interaction, with_id=False))
+        writers = (Writer(Customer), Writer(Contact), Writer(Interaction, with_id=False))
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if bulk and n_workers > 1:
             _CTX = ctx
@@ -720,8 +646,8 @@ def _context(n: int, seed: int) -> _Ctx | None:
         choices=choices,
         taken=set(Customer.all_objects.exclude(uscc="").values_list("uscc", flat=True)),
         number=next_code_number(),
-        customer_id=_reserve_ids(Customer, todo),
-        contact_id=_reserve_ids(Contact, 5 * todo),
+        customer_id=reserve_ids(Customer, todo),
+        contact_id=reserve_ids(Contact, 5 * todo),
         now=timezone.now().replace(microsecond=0),
         pg=connection.vendor == "postgresql",
     )

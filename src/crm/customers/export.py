@@ -5,28 +5,19 @@ only for readers with the permission; text that a spreadsheet would run as a for
 leading apostrophe.
 """
 
-import csv
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
+
+from crm.core import tabular
+from crm.core.tabular import neutralise
 
 from .models import Customer
 
 CHUNK = 2000
-BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text starting like a formula is prefixed with ' so Excel/WPS show it as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _label(obj: Any) -> str:
@@ -87,38 +78,13 @@ def rows(qs: QuerySet[Customer], *, sensitive: bool) -> Iterator[list[Any]]:
         yield [neutralise(get(customer)) for _h, get, _s in cols]
 
 
-class _Line:
-    """A file-like object whose write() returns the line (csv.writer into a generator)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(qs: QuerySet[Customer], *, sensitive: bool) -> Iterator[bytes]:
-    """UTF-8 with BOM (Excel then reads the Chinese correctly), CRLF line ends."""
-    writer = csv.writer(_Line())
-    yield (BOM + writer.writerow(headers(sensitive=sensitive))).encode("utf-8")
-    batch: list[str] = []
-    for row in rows(qs, sensitive=sensitive):
-        batch.append(writer.writerow(row))
-        if len(batch) >= 500:
-            yield "".join(batch).encode("utf-8")
-            batch = []
-    if batch:
-        yield "".join(batch).encode("utf-8")
+    return tabular.csv_chunks(headers(sensitive=sensitive), rows(qs, sensitive=sensitive))
 
 
 def xlsx_file(qs: QuerySet[Customer], *, sensitive: bool) -> IO[bytes]:
-    """The workbook in a temporary file (openpyxl's write-only mode keeps memory flat)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Customers"))[:31])
-    sheet.append(headers(sensitive=sensitive))
-    for row in rows(qs, sensitive=sensitive):
-        sheet.append(row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    title = str(_("Customers"))
+    return tabular.xlsx_file(title, headers(sensitive=sensitive), rows(qs, sensitive=sensitive))
 
 
 def filename(ext: str) -> str:

@@ -19,7 +19,7 @@ from crm.core.modules import Action, Module, Special
 from crm.core.pagination import COUNT_CAP, paginate
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
-from crm.web.pages import page_view, show_error
+from crm.web.pages import confirm_delete, page_view, show_error
 
 from . import selectors, services
 from .dedupe import PossibleDuplicate
@@ -209,21 +209,14 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.DELETE)
-    if request.method == "POST":
-        services.customer_delete(customer=customer, actor=request.user)
-        messages.success(
-            request,
-            _("Customer “%(name)s” moved to the recycle bin.") % {"name": customer.name},
-        )
-        return redirect("customers:list")
-    return render(
+    return confirm_delete(
         request,
-        "customers/confirm_delete.html",
-        {
-            "object": customer,
-            "question": _("Move customer “%(name)s” to the recycle bin?") % {"name": customer},
-            "cancel": reverse("customers:detail", args=[customer.pk]),
-        },
+        customer,
+        question=_("Move customer “%(name)s” to the recycle bin?") % {"name": customer},
+        cancel=reverse("customers:detail", args=[customer.pk]),
+        delete=lambda: services.customer_delete(customer=customer, actor=request.user),
+        done=_("Customer “%(name)s” moved to the recycle bin.") % {"name": customer.name},
+        then=reverse("customers:list"),
     )
 
 
@@ -336,20 +329,14 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.EDIT)
     back = reverse("customers:detail", args=[contact.customer_id])
-    if request.method == "POST":
-        services.contact_delete(contact=contact, actor=request.user)
-        messages.success(
-            request, _("Contact “%(name)s” moved to the recycle bin.") % {"name": contact.name}
-        )
-        return redirect(back + "#contacts")
-    return render(
+    return confirm_delete(
         request,
-        "customers/confirm_delete.html",
-        {
-            "object": contact,
-            "question": _("Move contact “%(name)s” to the recycle bin?") % {"name": contact},
-            "cancel": back,
-        },
+        contact,
+        question=_("Move contact “%(name)s” to the recycle bin?") % {"name": contact},
+        cancel=back,
+        delete=lambda: services.contact_delete(contact=contact, actor=request.user),
+        done=_("Contact “%(name)s” moved to the recycle bin.") % {"name": contact.name},
+        then=back + "#contacts",
     )
 
 

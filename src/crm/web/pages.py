@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from crm.core.errors import DomainError, Forbidden, NotFound
@@ -56,3 +56,26 @@ def page_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
             return back(request)
 
     return login_required(wrapped)
+
+
+def confirm_delete(
+    request: HttpRequest,
+    obj: Any,
+    *,
+    question: str,
+    cancel: str,
+    delete: Callable[[], Any],
+    done: str,
+    then: str,
+) -> HttpResponse:
+    """GET: ask `question` (Delete / Cancel → `cancel`); POST: `delete()`, say `done`, go to
+    `then`. The caller has already found `obj` in the user's scope and checked the right."""
+    if request.method == "POST":
+        delete()
+        messages.success(request, done)
+        return redirect(then)
+    return render(
+        request,
+        "web/confirm_delete.html",
+        {"object": obj, "question": question, "cancel": cancel},
+    )

@@ -1,0 +1,48 @@
+"""What every benchmark script shares: Django set up against DATABASE_URL, percentiles, and
+timing a call with its query count. Import it first: `from common import pct, timed, page`."""
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any], reps: int) -> tuple[list[float], int]:
+    """Milliseconds of each of `reps` calls (after one warm-up) and the queries of the last."""
+    fn()  # warm caches (Python and the database's)
+    times = []
+    queries = 0
+    for _ in range(reps):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+    return times, queries
+
+
+def page(client: Client, url: str) -> Callable[[], Any]:
+    def get() -> Any:
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        return r
+
+    return get
