@@ -6,9 +6,13 @@ from crm.core.access import get_access
 from crm.core.modules import Action, Module, Scope
 from crm.core.search import search_all
 
+from .home import panels_for
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's own work first (panels the modules register in crm.web.home), then who
+    they are and what they may do."""
     access = get_access(request.user)
     modules = [
         {
@@ -19,10 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
         for m, grant in sorted(access.modules.items())
         if grant.actions
     ]
+    panels = panels_for(request.user)
     return render(
         request,
         "web/home.html",
         {
+            "panels": panels,
+            "charts": any(p["context"].get("charts") for p in panels),
             "modules": modules,
             "specials": sorted(access.specials),
             "roles": request.user.roles.all(),  # type: ignore[union-attr]

@@ -41,3 +41,26 @@ class Command(BaseCommand):
             "{interactions} interactions".format(**made)
             + f" in {time.monotonic() - started:.0f} s"
         )
+        from crm.products.demo import load_products
+
+        made = load_products(customers=max(0, opts["customers"]))
+        self.stdout.write(
+            "Demo catalogue: created {brands} brands, {series} series, {products} products, "
+            "{price_lists} price lists, {customer_prices} customer prices".format(**made)
+        )
+        from crm.sales.demo import load_sales
+
+        started = time.monotonic()
+        made = load_sales(customers=max(0, opts["customers"]))
+        self.stdout.write(
+            "Demo pipeline: created {opportunities} opportunities ({stage_changes} stage changes, "
+            "{lines} lines), {leads} leads".format(**made)
+            + f" in {time.monotonic() - started:.0f} s"
+        )
+        from crm.sales.demo_activities import load_activities
+
+        made = load_activities(customers=max(0, opts["customers"]))
+        self.stdout.write(
+            "Demo activities: created {activities} visits, calls and tasks, "
+            "{targets} targets".format(**made)
+        )
