@@ -83,3 +83,14 @@ def defaults(model: type[models.Model]) -> dict[str, Any]:
         else:
             out[column] = ""
     return out
+
+
+def vacuum_analyze(models_: list[type[models.Model]]) -> None:
+    """After a bulk load on PostgreSQL: fresh statistics and a visibility map, so the first
+    queries get good plans and index-only scans (autovacuum would do it, but later).
+    VACUUM cannot run in a transaction; inside one (a test) this does nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")

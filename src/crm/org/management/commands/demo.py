@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 )
 
         made = load_customers(max(0, opts["customers"]), progress=progress)
+        bulk_rows = sum(made.values())
         self.stdout.write(
             "Demo customers: created {customers} customers, {contacts} contacts, "
             "{interactions} interactions".format(**made)
@@ -52,6 +53,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         made = load_sales(customers=max(0, opts["customers"]))
+        bulk_rows += sum(made.values())
         self.stdout.write(
             "Demo pipeline: created {opportunities} opportunities ({stage_changes} stage changes, "
             "{lines} lines), {leads} leads".format(**made)
@@ -63,4 +65,25 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo activities: created {activities} visits, calls and tasks, "
             "{targets} targets".format(**made)
+        )
+        if bulk_rows < 10_000:
+            return
+        from django.apps import apps
+
+        from crm.core.bulk import vacuum_analyze
+
+        vacuum_analyze(
+            [
+                apps.get_model(label)
+                for label in (
+                    "customers.Customer",
+                    "customers.Contact",
+                    "customers.Interaction",
+                    "sales.Opportunity",
+                    "sales.StageChange",
+                    "sales.OpportunityLine",
+                    "sales.Lead",
+                    "sales.Activity",
+                )
+            ]
         )
