@@ -109,6 +109,7 @@ class ActivityFilterForm(forms.Form):
     owner = forms.IntegerField(required=False)
     unit = forms.IntegerField(required=False)
     customer = forms.IntegerField(required=False)
+    opportunity = forms.IntegerField(required=False)
     start_from = forms.DateField(required=False)
     start_to = forms.DateField(required=False)
     sort = forms.CharField(required=False, max_length=20)

@@ -106,6 +106,16 @@ def activities_of_customer(user: Any, customer: Any) -> QuerySet[Activity]:
     )
 
 
+def activities_of_opportunity(user: Any, opportunity: Any) -> QuerySet[Activity]:
+    """The activities on an opportunity the caller has already read, that the user may see."""
+    return (
+        _scoped(user)
+        .filter(opportunity=opportunity)
+        .select_related("owner", "customer", "contact")
+        .order_by("-planned_start", "-id")
+    )
+
+
 # --- my week -----------------------------------------------------------------------------
 
 AGENDA_DAYS = 7

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,12 +23,13 @@ from crm.org.models import User
 from crm.org.selectors import employees_for_user
 from crm.web.pages import confirm_delete, page_view, show_error
 
-from . import selectors, services
+from . import selectors, selectors_activities, services
 from .forms import CloseForm, LineFormSet, OpportunityFilterForm, OpportunityForm
 from .models import OpportunityStatus
 from .stages import business_unit_of
 
 PRODUCT_CHOICES = 500  # products offered in a line's list
+OPPORTUNITY_ACTIVITIES = 20  # on the opportunity's page; the rest in the activity list
 
 
 def _owners(user: Any) -> Any:
@@ -226,6 +228,11 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     access = get_access(request.user)
     stages = list(selectors.stages_for(business_unit_of(opportunity.org_unit), active_only=True))
+    activities = list(
+        selectors_activities.activities_of_opportunity(request.user, opportunity)[
+            : OPPORTUNITY_ACTIVITIES + 1
+        ]
+    )
     return render(
         request,
         "sales/opportunity_detail.html",
@@ -239,6 +246,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can(Module.SALES, Action.EDIT),
             "can_delete": access.can(Module.SALES, Action.DELETE),
             "history": history_for(opportunity)[:50],
+            "activities": activities[:OPPORTUNITY_ACTIVITIES],
+            "more_activities": len(activities) > OPPORTUNITY_ACTIVITIES,
+            "can_plan": access.can(Module.SALES, Action.CREATE),
+            "now": timezone.now(),
         },
     )
 

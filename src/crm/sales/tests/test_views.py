@@ -1,10 +1,12 @@
 """Pipeline pages: lists, forms, conversion, the board (htmx moves, stale refusal, constant
 query count), stage settings, the forecast page and the customer 360° tab."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from crm.sales.models import Lead, LeadStatus, Opportunity, Stage
 from crm.sales.stages import stage_set
@@ -247,3 +249,34 @@ def test_global_search_finds_leads_and_opportunities(
     assert f"/sales/opportunities/{east_opportunity.pk}/" in html
     other = page_client(rep_west).get("/search/", {"q": "MDI"}).content.decode()
     assert f"/sales/opportunities/{east_opportunity.pk}/" not in other
+
+
+def test_opportunity_page_lists_its_activities_and_plans_one(
+    page_client: Any, rep_east: Any, east_opportunity: Any
+) -> None:
+    from crm.sales import services_activities
+
+    client = page_client(rep_east)
+    url = f"/sales/opportunities/{east_opportunity.pk}/"
+    empty = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="opportunity-activities-empty"' in empty
+    assert f"opportunity={east_opportunity.pk}" in empty  # "plan a visit" carries the deal
+    services_activities.activity_create(
+        actor=rep_east,
+        kind="visit",
+        subject="方案演示拜访",
+        customer=east_opportunity.customer,
+        opportunity=east_opportunity,
+        planned_start=timezone.now() + timedelta(days=1),
+    )
+    services_activities.activity_create(
+        actor=rep_east,
+        kind="visit",
+        subject="别的商机的拜访",
+        customer=east_opportunity.customer,
+        planned_start=timezone.now() + timedelta(days=2),
+    )
+    html = client.get(url).content.decode()
+    assert "方案演示拜访" in html and "别的商机的拜访" not in html
+    listed = client.get(f"/sales/activities/?opportunity={east_opportunity.pk}").content.decode()
+    assert "方案演示拜访" in listed and "别的商机的拜访" not in listed
