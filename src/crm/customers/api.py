@@ -31,7 +31,7 @@ from crm.core.modules import Action, Module, Special
 from crm.org.models import OrgUnit
 from crm.org.selectors import employee_get_for_user
 
-from . import dedupe, export, importfiles, imports, merge, selectors, services
+from . import dedupe, export, importfiles, imports, merge, selectors, services, services_reassign
 from .models import Contact, Customer, CustomerStatus, Interaction, Merge
 from .schemas import (
     ContactIn,
@@ -251,7 +251,9 @@ def customer_reassign(request: HttpRequest, payload: ReassignIn) -> Any:
         )
     require(user, Module.CUSTOMERS, Action.EDIT)
     new_owner = employee_get_for_user(user=user, pk=payload.to_owner_id)
-    moved = services.customer_reassign(actor=user, customers=customers, new_owner=new_owner)
+    moved = services_reassign.customer_reassign(
+        actor=user, customers=customers, new_owner=new_owner
+    )
     return {"moved": moved}
 
 

@@ -17,7 +17,7 @@ from crm.core.pagination import COUNT_CAP, paginate
 from crm.org.selectors import employee_get_for_user, employees_for_user
 from crm.web.pages import page_view
 
-from . import dedupe, merge, quality, selectors, services, services_lists
+from . import dedupe, merge, quality, selectors, services, services_lists, services_reassign
 from .api import export_queryset, export_response, require_merge
 from .forms import FilterForm, filter_query
 from .models import ChoiceKind
@@ -72,7 +72,9 @@ def customer_reassign(request: HttpRequest) -> HttpResponse:
     new_owner = employee_get_for_user(user=user, pk=request.POST.get("to_owner"))
     if request.POST.get("confirm") == "1":
         try:
-            moved = services.customer_reassign(actor=user, customers=customers, new_owner=new_owner)
+            moved = services_reassign.customer_reassign(
+                actor=user, customers=customers, new_owner=new_owner
+            )
         except ValidationFailed as exc:
             messages.error(request, " ".join(m for v in exc.fields.values() for m in v))
             return redirect(back)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from crm.core.audit import history_for
 from crm.core.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
-from crm.customers import dedupe, export, merge, quality, selectors, services
+from crm.customers import dedupe, export, merge, quality, selectors, services, services_reassign
 from crm.customers.models import Contact, Customer, Interaction, Merge, SavedFilter
 from crm.customers.normalise import normalise_name
 
@@ -176,7 +176,7 @@ def test_reassign_moves_owner_and_unit_with_history(
     other = make_customer(rep_east_2, name="别人的客户")
     nj = demo["mgr_east"]  # any employee of another unit in the manager's subtree
     qs = selectors.customers_for_user(mgr_east, selectors.CustomerFilters(owner=rep_east.pk))
-    moved = services.customer_reassign(actor=mgr_east, customers=qs, new_owner=nj)
+    moved = services_reassign.customer_reassign(actor=mgr_east, customers=qs, new_owner=nj)
     assert moved == 3
     for c in mine:
         c.refresh_from_db()
@@ -187,7 +187,7 @@ def test_reassign_moves_owner_and_unit_with_history(
     other.refresh_from_db()
     assert other.owner == rep_east_2
     # nothing left to move: no-op, no history
-    assert services.customer_reassign(actor=mgr_east, customers=qs, new_owner=nj) == 0
+    assert services_reassign.customer_reassign(actor=mgr_east, customers=qs, new_owner=nj) == 0
 
 
 def test_reassign_refuses_inactive_owner(
@@ -197,7 +197,7 @@ def test_reassign_refuses_inactive_owner(
     rep_east_2.is_active = False
     rep_east_2.save(update_fields=["is_active"])
     with pytest.raises(ValidationFailed):
-        services.customer_reassign(
+        services_reassign.customer_reassign(
             actor=rep_east,
             customers=selectors.customers_for_user(rep_east),
             new_owner=rep_east_2,
