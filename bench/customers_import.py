@@ -31,7 +31,7 @@ from django.utils import translation  # noqa: E402
 
 from crm.core.models import JobStatus  # noqa: E402
 from crm.customers import imports  # noqa: E402
-from crm.customers.demo import _uscc  # noqa: E402
+from crm.customers.demo import random_uscc  # noqa: E402
 from crm.customers.importfiles import CUSTOMER_COLUMNS, zh  # noqa: E402
 from crm.customers.models import Choice  # noqa: E402
 from crm.org.models import User  # noqa: E402
@@ -58,7 +58,7 @@ def write_csv(path: Path, rows: int, owner: str) -> None:
             values = {
                 "name": f"{district}{word}测试{stamp}{i:07d}有限公司",
                 "short_name": f"{word}{i}",
-                "uscc": _uscc(rng, code),
+                "uscc": random_uscc(rng, code),
                 "province": province,
                 "district": district,
                 "street": f"工业路{rng.randint(1, 999)}号",

@@ -32,33 +32,22 @@ from crm.core.bulk import Writer, columns, copy_text, defaults, reserve_ids
 from crm.org.models import User
 
 from . import divisions
+from .demo_words import (
+    BANKS,
+    BRAND_CHARS,
+    FAMOUS,
+    INDUSTRIES,
+    MAIL_DOMAINS,
+    MIDS,
+    SUFFIXES,
+    SUMMARIES,
+    VARIANTS,
+)
 from .models import Channel, Choice, Contact, Customer, CustomerStatus, DecisionRole, Interaction
 from .normalise import _prefixes, normalise_name
 from .searchkeys import phone_key, simplified
 from .services import customer_search_text, format_code, next_code_number
 
-# Well-known groups with the short names people type (中石化 → zsh).
-FAMOUS = [
-    ("中国石油化工股份有限公司", "中石化"),
-    ("中国石油天然气股份有限公司", "中石油"),
-    ("中国海洋石油集团有限公司", "中海油"),
-    ("中国中化控股有限责任公司", "中化"),
-    ("万华化学集团股份有限公司", "万华化学"),
-    ("上海华谊（集团）公司", "华谊集团"),
-    ("中国宝武钢铁集团有限公司", "宝武"),
-    ("国家电网有限公司", "国家电网"),
-    ("中国移动通信集团有限公司", "中国移动"),
-    ("比亚迪股份有限公司", "比亚迪"),
-    ("恒力石化股份有限公司", "恒力石化"),
-    ("荣盛石化股份有限公司", "荣盛石化"),
-]
-# Planted name variants of the groups above (the duplicates report pairs them).
-VARIANTS = [
-    ("中国石化", "中石化"),
-    ("万华化学股份有限公司", "万华"),
-    ("中国石油天然气有限公司", "中石油"),
-    ("恒力石化有限公司", "恒力"),
-]
 # Owner weights: a few reps hold most customers (Pareto-like).
 OWNERS = [("rep_east_1", 6), ("rep_east_2", 3), ("rep_west_1", 2)]
 BATCH = 5000  # customers per round trip
@@ -66,62 +55,6 @@ TRGM_INDEX = "customers_customer_search_trgm"  # migration 0003, PostgreSQL only
 BULK_THRESHOLD = 50_000  # PostgreSQL: from this many new customers, rebuild indexes afterwards
 DUPLICATE_EVERY = 5000  # one planted duplicate of each kind per this many customers
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-# Name parts. Brands are two characters from this pool (or a Faker company prefix); characters
-# with two common readings (长, 重, 行, 乐) are left out so the composed pinyin is the one
-# pypinyin gives the whole name.
-_BRAND_CHARS = (
-    "华海宏泰恒盛鑫源达通瑞丰永信安康明德联合金银嘉诚新兴远东方中正天利隆昌富佳伟"
-    "龙凤祥润兴旺广博星辰汇凯泽鼎锦宇晟铭志远晨曦欣悦和顺美景创立科越立升华美同益"
-    "启航蓝天绿洲开元腾飞卓越精工亿成万家百川千禾"
-)
-_INDUSTRIES = [
-    "化工",
-    "石化",
-    "新材料",
-    "精细化工",
-    "塑胶",
-    "涂料",
-    "能源",
-    "润滑油",
-    "橡胶",
-    "化学品",
-    "贸易",
-    "商贸",
-    "物流",
-    "机械",
-    "电子",
-    "科技",
-    "医药",
-    "环保",
-    "建材",
-    "纺织",
-    "食品",
-    "包装",
-    "电气",
-    "设备",
-    "工程",
-    "实业",
-    "制药",
-    "农化",
-    "燃气",
-    "钢铁",
-]
-_SUFFIXES = ["有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司", "集团有限公司"]
-# Optional middle words: more distinct names (and name keys) at a million customers.
-_MIDS = ["", "", "", "", "国际", "联合", "科创", "环球", "嘉业", "鼎盛", "汇通", "宏远"]
-_BANKS = ["中国工商银行", "中国建设银行", "中国银行", "招商银行", "交通银行", "中国农业银行"]
-_SUMMARIES = [
-    "电话沟通采购计划，客户关注价格与交期。",
-    "上门拜访，介绍新产品并了解使用情况。",
-    "发送报价单，等待客户确认。",
-    "客户来电咨询发票与付款事宜。",
-    "微信沟通样品测试结果。",
-    "参加客户年度供应商大会。",
-    "处理客户投诉：到货包装破损。",
-    "回访：确认上批货物使用效果良好。",
-]
-_MAIL_DOMAINS = ["163.com", "126.com", "qq.com", "sina.com", "sohu.com", "aliyun.com"]
 
 
 @dataclass(frozen=True)
@@ -180,7 +113,7 @@ class _Pools:
                     prefix = ""  # 海南藏族… loses 海南 to the province rule: no prefix here
                 districts = [d.code for d in divisions.children(c.code)]
                 self.places.append((p.code, c.code, districts, prefix))
-        brands = {a + b for a in _BRAND_CHARS for b in _BRAND_CHARS if a != b}
+        brands = {a + b for a in BRAND_CHARS for b in BRAND_CHARS if a != b}
         company = fake.provider("faker.providers.company")
         brands |= {str(x) for x in getattr(company, "company_prefixes", [])}
         # A core that starts with a place name would lose it to normalise_name; leave those out.
@@ -188,13 +121,13 @@ class _Pools:
         self.brands = sorted(
             b for b in brands if b[:2] not in heads and all("\u4e00" <= ch <= "\u9fff" for ch in b)
         )
-        self.industries = list(_INDUSTRIES)
+        self.industries = list(INDUSTRIES)
         person = fake.provider("faker.providers.person")
         self.surnames = sorted({str(x) for x in person.last_names})
         self.given = sorted({str(x) for x in person.first_names})
         self.jobs = sorted({_clean(fake.job())[:60] for _ in range(300)})
         self.streets = [_clean(fake.street_address())[:200] for _ in range(3000)]
-        self.banks = [f"{rng.choice(_BANKS)}{_clean(fake.city_name())}支行" for _ in range(500)]
+        self.banks = [f"{rng.choice(BANKS)}{_clean(fake.city_name())}支行" for _ in range(500)]
         self.area_codes = ["010", "021", "022", "023", "025", "027", "028", "029", "0571", "0755"]
         self.area_codes += [f"0{rng.randrange(310, 999)}" for _ in range(60)]
 
@@ -205,7 +138,7 @@ def _short_place(name: str) -> str:
     return _short(name)
 
 
-def _uscc(rng: random.Random, province: str) -> str:
+def random_uscc(rng: random.Random, province: str) -> str:
     body = "91" + (province or "31").ljust(6, "0") + "".join(rng.choices(_ALPHABET, k=9))
     return body + stdnum_uscc.calc_check_digit(body)
 
@@ -373,14 +306,14 @@ def _batch(
         )
         code = format_code(number)
         number += 1
-        uscc = _uscc(rng, province) if rng.random() < 0.8 else ""
+        uscc = random_uscc(rng, province) if rng.random() < 0.8 else ""
         if uscc in taken:
             uscc = ""
         phone = f"{rng.choice(pools.area_codes)}-{rng.randrange(2 * 10**7, 9 * 10**7)}"
         brand = rng.choice(pools.brands)
-        mid = rng.choice(_MIDS)
+        mid = rng.choice(MIDS)
         industry = rng.choice(pools.industries)
-        suffix = rng.choice(_SUFFIXES)
+        suffix = rng.choice(SUFFIXES)
         # A brand is two free characters: each its own usual reading (长 chang, not zhang).
         short_parts = [*map(_part, brand), _part(mid), _part(industry)]
         name_parts = [*short_parts, _part(suffix)]
@@ -495,7 +428,7 @@ def _batch(
                 direction="in" if rng.random() < 0.4 else "out",
                 occurred_at=at,
                 contact_id=rng.choice(ids),
-                summary=rng.choice(_SUMMARIES),
+                summary=rng.choice(SUMMARIES),
                 author_id=customer["owner_id"],
             )
             interactions.append(it)
@@ -529,7 +462,7 @@ def _people(rng: random.Random, pools: _Pools, roles: list[str]) -> list[dict[st
                 "mobile": mobile,
                 "landline": "",
                 "email": f"{given.full}.{surname.full}{rng.randrange(100)}@"
-                + rng.choice(_MAIL_DOMAINS),
+                + rng.choice(MAIL_DOMAINS),
                 "wechat": f"wx_{surname.full}{given.full}{rng.randrange(1000)}"
                 if rng.random() < 0.5
                 else "",
