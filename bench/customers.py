@@ -97,6 +97,7 @@ def main() -> None:
         ("search 润滑油 (Chinese substring)", "/customers/?q=润滑油", None),
         ("search zsh (pinyin initials)", "/customers/?q=zsh", None),
         ("three filters (status, industry, owner)", f"/customers/?{three}", None),
+        ("list sorted by name", "/customers/?sort=name", None),
         (f"360° page ({detail.code}, 500 interactions)", f"/customers/{detail.pk}/", None),
     ]
     raw_filters = {
@@ -106,6 +107,7 @@ def main() -> None:
         "three filters (status, industry, owner)": selectors.CustomerFilters(
             status="active", industry=industry, owner=rep.pk
         ),
+        "list sorted by name": selectors.CustomerFilters(ordering="name"),
     }
     print(
         f"{total:,} customers on {connection.vendor}; {args.reps} repetitions; "

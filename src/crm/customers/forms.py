@@ -1,6 +1,6 @@
 """Page forms: input shape only; the services hold the rules (USCC, address, one primary)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
@@ -35,6 +35,16 @@ def _division_choices(parent: str | None) -> list[tuple[str, str]]:
     if parent is None:
         return empty
     return empty + [(d.code, d.name) for d in divisions.children(parent)]
+
+
+class DateInput(forms.DateInput):
+    """<input type="date"> with the ISO value it needs: a localised one ("2026/11/01") shows
+    blank, and saving the form then wipes or refuses the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class BootstrapForm(forms.Form):
@@ -200,9 +210,7 @@ class ContactForm(BootstrapForm):
     landline = forms.CharField(label=_("Landline"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     wechat = forms.CharField(label=_("WeChat"), max_length=60, required=False)
-    birthday = forms.DateField(
-        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birthday = forms.DateField(label=_("Birthday"), required=False, widget=DateInput)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
@@ -237,9 +245,16 @@ class InteractionForm(BootstrapForm):
         help_text=_("PDF, JPG, PNG, DOCX, XLSX or TXT; at most 10 MB."),
     )
 
-    def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contacts: Any, listed: list[Contact] | None = None, **kwargs: Any
+    ) -> None:
+        """`listed`: the same contacts already read, shown without another query (the
+        field would read them again through a server-side cursor)."""
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField, self.fields["contact"])
+        field.queryset = contacts
+        if listed is not None:
+            field.choices = [("", field.empty_label), *((c.pk, str(c)) for c in listed)]
 
 
 class FilterForm(forms.Form):

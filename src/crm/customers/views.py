@@ -16,7 +16,6 @@ from crm.core.audit import history_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.fields import quantize
 from crm.core.modules import Action, Module, Special
-from crm.core.pagination import COUNT_CAP, paginate
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
 from crm.web.pages import confirm_delete, page_view, show_error
@@ -41,26 +40,28 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     values = FilterForm(request.GET).values()
     sort = values.pop("sort", selectors.DEFAULT_ORDERING)
     filters = selectors.CustomerFilters(search=values.pop("q", ""), ordering=sort, **values)
-    qs = selectors.customers_for_user(request.user, filters)
+    # One read of the (small) choice table serves the rows' list entries and the filters.
+    table = selectors.choice_table()
     try:
-        page = paginate(
-            qs,
+        page = selectors.customer_page_for_user(
+            request.user,
+            filters,
             request.GET.get("page"),
             request.GET.get("page_size"),
-            count_cap=COUNT_CAP,
-            two_step=True,
+            table=table,
         )
     except DomainError:
-        page = paginate(qs, count_cap=COUNT_CAP, two_step=True)
+        page = selectors.customer_page_for_user(request.user, filters, table=table)
     access = get_access(request.user)
     sensitive = selectors.can_see_sensitive(request.user)
+    owners = list(_owners(request.user).prefetch_related(None))  # roles are not shown here
     from .views_data import list_context
 
     return render(
         request,
         "customers/list.html",
         {
-            **list_context(request),
+            **list_context(request, owners),
             "page": page,
             "filters": filters,
             "filtered": bool(values) or bool(filters.search),
@@ -77,11 +78,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "can_create": access.can(Module.CUSTOMERS, Action.CREATE),
             "can_manage_lists": access.has(Special.MANAGE_SYSTEM),
             "statuses": CustomerStatus.choices,
-            "regions": selectors.choices(ChoiceKind.REGION),
-            "industries": selectors.choices(ChoiceKind.INDUSTRY),
-            "ratings": selectors.choices(ChoiceKind.RATING),
-            "credit_levels": selectors.choices(ChoiceKind.CREDIT_LEVEL) if sensitive else [],
-            "owners": _owners(request.user),
+            "regions": selectors.active_choices(table, ChoiceKind.REGION),
+            "industries": selectors.active_choices(table, ChoiceKind.INDUSTRY),
+            "ratings": selectors.active_choices(table, ChoiceKind.RATING),
+            "credit_levels": (
+                selectors.active_choices(table, ChoiceKind.CREDIT_LEVEL) if sensitive else []
+            ),
+            "owners": owners,
             "units": units_for_user(request.user).order_by("path"),
         },
     )
@@ -259,6 +262,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["interaction_form"] = InteractionForm(
         prefix="log",
         contacts=selectors.contacts_of(customer),
+        listed=ctx["contacts"],
         initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     return render(request, "customers/detail.html", ctx)

@@ -14,7 +14,7 @@ from crm.core.access import get_access, require
 from crm.core.errors import NotFound, ValidationFailed
 from crm.core.modules import Action, Module, Special
 from crm.core.pagination import COUNT_CAP, paginate
-from crm.org.selectors import employee_get_for_user, employees_for_user
+from crm.org.selectors import employee_get_for_user
 from crm.web.pages import page_view
 
 from . import dedupe, merge, quality, selectors, services, services_lists, services_reassign
@@ -243,15 +243,15 @@ def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("customers:list")
 
 
-def list_context(request: HttpRequest) -> dict[str, Any]:
-    """What the list page adds for these tools."""
+def list_context(request: HttpRequest, owners: list[Any]) -> dict[str, Any]:
+    """What the list page adds for these tools (`owners`: the list's active employees)."""
     access = get_access(request.user)
     return {
         "filter_query": filter_query(request.GET),
         "can_export": can_export(request.user),
         "can_reassign": access.can(Module.CUSTOMERS, Action.EDIT),
         "saved_filters": list(selectors.saved_filters_for_user(request.user)),
-        "reassign_owners": employees_for_user(request.user, active=True),
+        "reassign_owners": owners,
     }
 
 

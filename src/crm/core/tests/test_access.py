@@ -3,7 +3,16 @@
 import pytest
 from django.db.models import Q
 
-from crm.core.access import Q_NONE, get_access, get_in_scope, require, scope_q, scoped
+from crm.core.access import (
+    Q_NONE,
+    get_access,
+    get_in_scope,
+    require,
+    scope_q,
+    scope_unit_ids,
+    scoped,
+    scoped_by_unit_ids,
+)
 from crm.core.errors import Forbidden, NotFound
 from crm.core.modules import Action, Module, Scope, Special
 from crm.core.services import record_soft_delete
@@ -219,3 +228,33 @@ def test_a_change_of_roles_takes_effect_on_the_next_api_request(demo, api_client
         "scope": "all",
     }
     assert "manage_system" in me["specials"]
+
+
+def test_scoped_by_unit_ids_gives_the_rows_of_scoped_as_an_id_list(
+    demo, rep_east, mgr_east, leader
+):
+    # given a deleted sub-unit holding an employee: scoped() joins the unit without
+    # looking at its deletion, so the id list must include it too
+    east = OrgUnit.objects.get(name="上海分公司")
+    gone = services.unit_create(name="已撤销组", kind="team", parent=east, actor=leader)
+    User.objects.create(username="in_gone", unit=gone)
+    OrgUnit.objects.filter(pk=gone.pk).update(is_deleted=True)
+    own = User.objects.create(username="g2", unit=OrgUnit.objects.get(name="上海销售一组"))
+    own.roles.set([Role.objects.get(code="general")])
+    for user in (_fresh(own), _fresh(rep_east), _fresh(mgr_east), _fresh(leader)):
+        expected = scoped(User.objects.all(), user, Module.ORG, owner_field="pk", unit_field="unit")
+        got = scoped_by_unit_ids(
+            User.objects.all(), user, Module.ORG, owner_field="pk", unit_field="unit"
+        )
+        assert set(got) == set(expected), user.username
+    # a unit-scoped reader's filter is a list of ids (no join on the unit's path)
+    manager = _fresh(mgr_east)
+    ids = scope_unit_ids(manager, Module.ORG)
+    assert ids is not None
+    assert set(ids) == set(
+        OrgUnit.all_objects.filter(path__startswith=east.path).values_list("pk", flat=True)
+    )
+    sql = str(scoped_by_unit_ids(User.objects.all(), manager, Module.ORG, unit_field="unit").query)
+    assert "org_orgunit" not in sql
+    assert scope_unit_ids(_fresh(leader), Module.ORG) is None
+    assert scope_unit_ids(_fresh(own), Module.ORG) is None

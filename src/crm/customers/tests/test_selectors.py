@@ -127,3 +127,30 @@ def test_credit_filter_needs_the_sensitive_permission(
     assert _names(leader, credit_level=aaa.pk) == {"甲"}
     # the filter is ignored for a reader who may not see credit levels (no leak by filtering)
     assert _names(rep_east, credit_level=aaa.pk) == {"甲", "乙"}
+
+
+def test_list_entries_come_without_a_query_per_row(
+    rep_east: Any, mgr_east: Any, make_customer: Any, django_assert_num_queries: Any
+) -> None:
+    from crm.customers.models import Choice, Customer
+    from crm.customers.selectors import customer_page_for_user
+
+    chem = Choice.objects.get(kind="industry", label="石油化工")
+    aaa = Choice.objects.get(kind="credit_level", label="AAA")
+    retired = Choice.objects.create(kind="rating", label="停用评级")
+    for i in range(3):
+        make_customer(rep_east, name=f"条目{i}", industry=chem, rating=retired)
+    Choice.objects.filter(pk=retired.pk).update(active=False)  # retired after use
+    one = make_customer(rep_east, name="无条目")
+    Customer.objects.filter(pk=one.pk).update(credit_level=aaa)
+    # the page: the same rows in the same order as customers_for_user, entries set
+    page = customer_page_for_user(mgr_east, CustomerFilters(), page_size=3)
+    expected = list(customers_for_user(mgr_east, CustomerFilters())[:3])
+    assert [c.pk for c in page.items] == [c.pk for c in expected]
+    with django_assert_num_queries(0):
+        seen = [(c.industry, c.rating, c.region, c.owner, c.org_unit) for c in page.items]
+    assert all(row == (chem, retired, None, rep_east, rep_east.unit) for row in seen[1:])
+    # one customer: its entries (a retired one too) with no query on reading them
+    customer = customer_get_for_user(user=mgr_east, pk=one.pk)
+    with django_assert_num_queries(0):
+        assert (customer.credit_level, customer.industry, customer.owner) == (aaa, None, rep_east)

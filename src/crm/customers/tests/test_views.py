@@ -129,6 +129,22 @@ def test_contact_add_edit_and_interaction_log(
     assert b"".join(download.streaming_content) == b"price"  # type: ignore[attr-defined]
 
 
+def test_contact_edit_form_keeps_the_birthday(
+    page_client: Any, rep_east: Any, east_customer: Any
+) -> None:
+    """<input type="date"> shows only an ISO value; a localised one rendered blank, so
+    saving the form wiped the birthday."""
+    from datetime import date
+
+    from crm.customers import services
+
+    contact = services.contact_create(
+        customer=east_customer, actor=rep_east, name="李娜", birthday=date(1980, 5, 2)
+    )
+    html = page_client(rep_east).get(f"/customers/contacts/{contact.pk}/edit/").content.decode()
+    assert 'type="date" name="birthday" value="1980-05-02"' in html
+
+
 def test_attachment_of_another_unit_is_404(
     page_client: Any, rep_west: Any, rep_east: Any, east_customer: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -182,9 +198,9 @@ def test_edit_form_resubmitted_unchanged_saves(
 def test_a_list_longer_than_the_count_cap_pages_without_a_total(
     page_client: Any, rep_east: Any, make_customer: Any, monkeypatch: Any
 ) -> None:
-    from crm.customers import views
+    from crm.customers import selectors
 
-    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     for i in range(3):
         make_customer(rep_east, name=f"封顶测试{i}有限公司")
     client = page_client(rep_east)
@@ -193,3 +209,46 @@ def test_a_list_longer_than_the_count_cap_pages_without_a_total(
     assert "超过 2 条" in first
     second = client.get("/customers/?page_size=2&page=2").content.decode()
     assert second.count("封顶测试") >= 1 and "page=3" not in second
+
+
+def test_list_and_360_page_query_counts_do_not_grow_with_the_data(
+    page_client: Any, mgr_east: Any, rep_east: Any, make_customer: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.customers import services
+    from crm.customers.models import Choice
+
+    chem = Choice.objects.get(kind="industry", label="石油化工")
+    client = page_client(mgr_east)
+
+    def queries(url: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(url)
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    first = make_customer(rep_east, name="计数客户0", industry=chem)
+    few, _html = queries("/customers/")
+    few_detail, _html = queries(f"/customers/{first.pk}/")
+    for i in range(1, 6):
+        make_customer(rep_east, name=f"计数客户{i}", industry=chem)
+    for i in range(4):
+        contact = services.contact_create(customer=first, actor=rep_east, name=f"联系人{i}")
+        services.interaction_create(
+            customer=first,
+            actor=rep_east,
+            channel="call",
+            direction="out",
+            occurred_at=first.created_at,
+            contact=contact,
+            summary=f"沟通{i}",
+            attachment=None,
+        )
+    many, html = queries("/customers/")
+    assert many == few and html.count("石油化工") >= 7  # six rows and the filter
+    many_detail, html = queries(f"/customers/{first.pk}/")
+    assert many_detail == few_detail
+    # the interaction form still offers every contact
+    assert all(f">联系人{i}</option>" in html for i in range(4))
