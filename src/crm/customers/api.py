@@ -438,10 +438,11 @@ def customer_import_template(
 
 
 def import_template_response(kind: str, fmt: str) -> HttpResponse:
+    columns = importfiles.columns_of(kind)
     if fmt == "xlsx":
-        body = importfiles.template_xlsx(kind)
+        body = importfiles.template_xlsx(columns, importfiles.TITLES[importfiles.Kind(kind)])
     else:
-        fmt, body = "csv", importfiles.template_csv(kind)
+        fmt, body = "csv", importfiles.template_csv(columns)
     response = HttpResponse(body, content_type=_TEMPLATE_TYPES[fmt])
     response["Content-Disposition"] = (
         f'attachment; filename="{importfiles.template_filename(kind, fmt)}"'

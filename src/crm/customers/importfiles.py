@@ -1,5 +1,6 @@
-"""Import files: the columns of each kind, reading a CSV/XLSX upload into a table, mapping
-its headers to fields, and the downloadable templates. Checking rows and the job: imports.py.
+"""Import files: reading a CSV/XLSX upload into a table, mapping its headers to fields, and
+the downloadable templates — for any list of columns (the products import uses them too) —
+and the columns of the customer kinds. Checking customer rows and the job: imports.py.
 """
 
 import csv
@@ -9,7 +10,7 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -93,6 +94,7 @@ CONTACT_COLUMNS = [
     Column("is_primary", gettext_lazy("Primary contact"), example="是"),
 ]
 SENSITIVE = {"tax_id", "bank_account", "credit_level"}
+TITLES = {Kind.CUSTOMERS: gettext_lazy("Customers"), Kind.CONTACTS: gettext_lazy("Contacts")}
 
 
 def columns_of(kind: str) -> list[Column]:
@@ -266,12 +268,12 @@ def _norm(text: str) -> str:
     return text
 
 
-def auto_mapping(kind: str, headers: list[str]) -> dict[str, int | None]:
+def auto_mapping(columns: Sequence[Column], headers: list[str]) -> dict[str, int | None]:
     """Each field → the index of the first header that names it (Chinese or English)."""
     normal = [_norm(h) for h in headers]
     bare = [_PARENS.sub("", h) for h in normal]  # "负责人(用户名)" also names 负责人
     mapping: dict[str, int | None] = {}
-    for col in columns_of(kind):
+    for col in columns:
         names = {_norm(n) for n in (col.key, zh(col.label), en(col.label), *col.aliases)}
         mapping[col.key] = next(
             (i for i, h in enumerate(normal) if h and h in names),
@@ -280,10 +282,12 @@ def auto_mapping(kind: str, headers: list[str]) -> dict[str, int | None]:
     return mapping
 
 
-def mapping_from_names(kind: str, headers: list[str], names: dict[str, Any]) -> dict[str, Any]:
+def mapping_from_names(
+    columns: Sequence[Column], headers: list[str], names: dict[str, Any]
+) -> dict[str, Any]:
     """A mapping sent as {field: header text} (the API) → {field: index}; unknown → 422."""
-    keys = {c.key for c in columns_of(kind)}
-    mapping = auto_mapping(kind, headers)
+    keys = {c.key for c in columns}
+    mapping = auto_mapping(columns, headers)
     errors: dict[str, list[str]] = {}
     for key, header in names.items():
         if key not in keys:
@@ -316,27 +320,25 @@ def parse_mapping_json(text: str) -> dict[str, Any]:
 # --- template --------------------------------------------------------------------------------
 
 
-def template_rows(kind: str) -> list[list[str]]:
+def template_rows(columns: Sequence[Column]) -> list[list[str]]:
     """The header (Chinese, required ones marked *) and one example row."""
-    cols = columns_of(kind)
-    header = [zh(c.label) + ("*" if c.required else "") for c in cols]
-    return [header, [c.example for c in cols]]
+    header = [zh(c.label) + ("*" if c.required else "") for c in columns]
+    return [header, [c.example for c in columns]]
 
 
-def template_csv(kind: str) -> bytes:
+def template_csv(columns: Sequence[Column]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(template_rows(kind))
+    csv.writer(buffer).writerows(template_rows(columns))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def template_xlsx(kind: str) -> bytes:
+def template_xlsx(columns: Sequence[Column], title: Any) -> bytes:
+    """`title` names the sheet (in Chinese)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = zh(
-        gettext_lazy("Contacts") if kind == Kind.CONTACTS else gettext_lazy("Customers")
-    )
-    for row in template_rows(kind):
+    sheet.title = zh(title)
+    for row in template_rows(columns):
         sheet.append(row)
     for cell in sheet[2]:
         cell.number_format = "@"  # text: codes and phones keep their leading zeros

@@ -1,21 +1,21 @@
 """Import of customers and contacts (CUS-7): read a CSV/XLSX file, map its columns, check
 every row, then write all rows or none.
 
-The work runs as a background job (crm.core.jobs, kind "customers.import"): pass 1 reads the
-file and checks each row with the customers services' rules, computing the derived columns
-(search keys, normalised name) as it goes, and reports progress; the checked rows wait in a
-temporary file. Pass 2, only when no row has an error and this is not a dry run, is one
-transaction of bulk inserts (services_import.customers_import / contacts_import).
+The work runs as a background job (crm.core.jobs, kind "customers.import"): it reads the file
+and checks each row with the customers services' rules, reporting progress. Unless this is a
+dry run, it also computes each checked row's derived columns (search keys, normalised name),
+and the rows are written all or none in one transaction, only when no row has an error:
+customers while the rest of the file is still being checked (services_import.CustomerStream),
+contacts afterwards (services_import.contacts_import).
 """
 
-import json
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.core.access import require
+from crm.core.bulk import Spool
 from crm.core.errors import DomainError, ValidationFailed
 from crm.core.jobs import JobFailed, Progress, job_enqueue
 from crm.core.models import Job
@@ -51,6 +52,30 @@ MAX_ERRORS = 1000  # kept in the job's result; `error_count` says how many in al
 CHUNK = 500
 # Stands for the customer code in a search key computed before the code is assigned.
 CODE_MARK = "@@code@@"
+# The columns of a checked customer row, in order (services_import.customers_import).
+PREPARED = [
+    "name",
+    "short_name",
+    "uscc",
+    "tax_id",
+    "bank",
+    "bank_account",
+    "province",
+    "city",
+    "district",
+    "street",
+    "phone",
+    "credit_limit",
+    "cooperation_history",
+    "status",
+    "tags",
+    "owner_id",
+    "org_unit_id",
+    "search_text",
+    "name_key",
+    *(f"{k}_id" for k in services.CHOICE_FIELDS),
+]
+_CUSTOMER_LIMITS = {f.name: f.max_length for f in Customer._meta.fields if f.max_length}
 
 
 # --- address, lists, owners ------------------------------------------------------------------
@@ -113,6 +138,17 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
+@dataclass(slots=True)
+class _Keyed:
+    """services.Keyed of a checked row (a Customer object costs more than its keys)."""
+
+    name: str
+    short_name: str
+    phone: str
+    uscc: str
+    code: str = CODE_MARK
+
+
 @dataclass
 class RowError:
     row: int
@@ -133,7 +169,7 @@ class Checker:
     kind: str
     headers: list[str]
     mapping: dict[str, int | None]
-    out: IO[str]
+    out: Callable[[Any], None] | None  # takes each row to write; None: a dry run
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     rows: int = 0
@@ -249,7 +285,7 @@ class Checker:
                 for key, messages in exc.fields.items():
                     row_errors.setdefault(key, []).extend(messages)
             for key, value in values.items():
-                limit = getattr(Customer._meta.get_field(key), "max_length", None)
+                limit = _CUSTOMER_LIMITS.get(key)
                 if (
                     isinstance(value, str)
                     and limit
@@ -276,33 +312,38 @@ class Checker:
                     self.error(n, key, raw.get(key, ""), messages)
                 continue
             self.good += 1
-            if self.error_count or owner is None or unit is None:
+            if self.error_count or owner is None or unit is None or self.out is None:
                 continue  # nothing will be written; the rest only needs checking
-            customer = Customer(**values, owner=owner, org_unit=unit, code=CODE_MARK)
-            prepared = {
-                "name": values["name"],
-                "short_name": values.get("short_name", ""),
-                "uscc": uscc,
-                "tax_id": values.get("tax_id", ""),
-                "bank": values.get("bank", ""),
-                "bank_account": values.get("bank_account", ""),
-                "province": values["province"],
-                "city": values["city"],
-                "district": values["district"],
-                "street": values.get("street", ""),
-                "phone": values.get("phone", ""),
-                "credit_limit": str(values.get("credit_limit", "0")),
-                "cooperation_history": values.get("cooperation_history", ""),
-                "status": values.get("status", CustomerStatus.PROSPECT),
-                "tags": values.get("tags", ""),
-                "owner_id": owner.pk,
-                "org_unit_id": unit.pk,
-                "search_text": services.customer_search_text(customer, []),
-                "name_key": services.normalise_name(values["name"]),
-                **{f"{k}_id": getattr(values.get(k), "pk", None) for k in services.CHOICE_FIELDS},
-            }
-            self.out.write(json.dumps(prepared, ensure_ascii=False) + "\n")
-        taken = Customer.objects.filter(uscc__in=list(usccs)).values_list("uscc", flat=True)
+            name = values["name"]
+            keyed = _Keyed(name, values.get("short_name", ""), values.get("phone", ""), uscc)
+            prepared = [
+                name,
+                values.get("short_name", ""),
+                uscc,
+                values.get("tax_id", ""),
+                values.get("bank", ""),
+                values.get("bank_account", ""),
+                values["province"],
+                values["city"],
+                values["district"],
+                values.get("street", ""),
+                values.get("phone", ""),
+                str(values.get("credit_limit", "0")),
+                values.get("cooperation_history", ""),
+                values.get("status", CustomerStatus.PROSPECT),
+                values.get("tags", ""),
+                owner.pk,
+                unit.pk,
+                services.customer_search_text(keyed, []),
+                services.normalise_name(name),
+                *(getattr(values.get(k), "pk", None) for k in services.CHOICE_FIELDS),
+            ]
+            self.out(prepared)
+        taken = (
+            Customer.objects.filter(uscc__in=list(usccs))
+            .exclude(uscc="")  # the predicate of the unique index on live USCCs
+            .values_list("uscc", flat=True)
+        )
         for uscc in taken:
             n = usccs[uscc]
             self.good -= 1
@@ -389,10 +430,8 @@ class Checker:
                     self.error(n, k, raw.get(k, ""), messages)
                 continue
             self.good += 1
-            if not self.error_count:
-                self.out.write(
-                    json.dumps({"customer_id": customer_id, **values}, ensure_ascii=False) + "\n"
-                )
+            if not self.error_count and self.out is not None:
+                self.out({"customer_id": customer_id, **values})
 
 
 # --- the job ---------------------------------------------------------------------------------
@@ -408,7 +447,7 @@ def import_start(
     try:
         table = open_table(Path(stored["path"]), ext)
         if mapping:
-            mapping_from_names(kind, table.headers, mapping)
+            mapping_from_names(columns_of(kind), table.headers, mapping)
     except DomainError:
         Path(stored["path"]).unlink(missing_ok=True)
         raise
@@ -450,7 +489,24 @@ def _mapping(kind: str, headers: list[str], stored: dict[str, Any]) -> dict[str,
             for k, v in stored["__index__"].items()
             if k in keys
         }
-    return mapping_from_names(kind, headers, stored) if stored else auto_mapping(kind, headers)
+    columns = columns_of(kind)
+    if stored:
+        return mapping_from_names(columns, headers, stored)
+    return auto_mapping(columns, headers)
+
+
+def _check(
+    checker: Checker,
+    chunk: list[tuple[int, list[str]]],
+    stream: services_import.CustomerStream | None,
+) -> None:
+    """Check a chunk; its rows go on to be written only if no row so far has an error."""
+    checker.check(chunk)
+    if stream is not None:
+        if checker.error_count:
+            stream.abort()
+        else:
+            stream.flush()
 
 
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
@@ -472,17 +528,25 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
                 % {"names": "、".join(zh(c.label) for c in missing)},
                 result,
             )
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as prepared:
-            checker = Checker(user, kind, table.headers, mapping, prepared)
+        with ExitStack() as stack:
+            stream = spool = None
+            out: Callable[[Any], None] | None = None  # a dry run does not even make the rows
+            if not dry_run and kind == Kind.CONTACTS:
+                spool = stack.enter_context(closing(Spool()))
+                out = spool.add
+            elif not dry_run:  # the rows checked so far are written while the rest are checked
+                stream = stack.enter_context(services_import.CustomerStream(user, table.total))
+                out = stream.put
+            checker = Checker(user, kind, table.headers, mapping, out)
             chunk: list[tuple[int, list[str]]] = []
             progress(0, table.total)
             for n, cells in enumerate(table.rows(), start=2):
                 chunk.append((n, cells))
                 if len(chunk) >= CHUNK:
-                    checker.check(chunk)
+                    _check(checker, chunk, stream)
                     chunk = []
                     progress(n - 1, table.total)
-            checker.check(chunk)
+            _check(checker, chunk, stream)
             progress(table.total, table.total)
             result |= {
                 "rows": checker.rows,
@@ -501,12 +565,10 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
                 raise JobFailed(_("The file has no data rows."), result)
             if dry_run:
                 return result
-            prepared.seek(0)
-            lines = (json.loads(line) for line in prepared)
-            if kind == Kind.CONTACTS:
-                result["created"] = services_import.contacts_import(actor=user, rows=lines)
-            else:
-                result["created"] = services_import.customers_import(actor=user, rows=lines)
+            if spool is not None:
+                result["created"] = services_import.contacts_import(actor=user, rows=spool.rows())
+            elif stream is not None:
+                result["created"] = stream.commit()
             return result
     except DomainError as exc:
         raise JobFailed(exc.message, result) from None

@@ -7,6 +7,7 @@ the services store the result in Customer.name_key.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from . import divisions
@@ -68,10 +69,29 @@ def _prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
-def _strip_prefix(text: str, names: tuple[str, ...]) -> str:
-    for name in names:
-        if text.startswith(name) and len(text) - len(name) >= 2:
-            return text[len(name) :]
+_Groups = tuple[tuple[int, frozenset[str]], ...]
+
+
+def _by_length(names: Sequence[str]) -> _Groups:
+    """Names by length, longest first: one set lookup per length instead of a startswith or
+    endswith per name (imports normalise 100,000 names)."""
+    lengths = sorted({len(n) for n in names}, reverse=True)
+    return tuple((n, frozenset(x for x in names if len(x) == n)) for n in lengths)
+
+
+_SUFFIX_GROUPS = _by_length(_SUFFIXES)
+
+
+@lru_cache(maxsize=1)
+def _prefix_groups() -> tuple[_Groups, _Groups]:
+    provinces, cities = _prefixes()
+    return _by_length(provinces), _by_length(cities)
+
+
+def _strip_prefix(text: str, names: _Groups) -> str:
+    for length, group in names:  # a text has at most one prefix of each length
+        if len(text) - length >= 2 and text[:length] in group:
+            return text[length:]
     return text
 
 
@@ -79,9 +99,9 @@ def _strip_suffixes(text: str) -> str:
     changed = True
     while changed:
         changed = False
-        for suffix in _SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
-                text = text[: -len(suffix)]
+        for length, group in _SUFFIX_GROUPS:  # a text has at most one suffix of each length
+            if len(text) > length and text[-length:] in group:
+                text = text[:-length]
                 changed = True
                 break
     return text
@@ -93,7 +113,7 @@ def normalise_name(name: str) -> str:
     text = _NOT_WORD.sub("", simplified(text))
     if not text:
         return ""
-    provinces, cities = _prefixes()
+    provinces, cities = _prefix_groups()
     core = _strip_suffixes(text)
     core = _strip_prefix(core, provinces)
     core = _strip_prefix(core, cities)

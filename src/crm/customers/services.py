@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -83,7 +83,17 @@ def _field_error(field: str, message: str) -> ValidationFailed:
 # --- search keys -------------------------------------------------------------------------
 
 
-def customer_search_text(customer: Customer, contacts: Iterable[Any]) -> str:
+class Keyed(Protocol):
+    """What the search column is made of (a Customer, or an import's row before it is one)."""
+
+    name: str
+    short_name: str
+    phone: str
+    code: str
+    uscc: str
+
+
+def customer_search_text(customer: Keyed, contacts: Iterable[Any]) -> str:
     """The search column: names, codes, phones of the customer and its live contacts.
 
     `contacts` are Contact objects or dicts with name/mobile/landline. Sensitive fields

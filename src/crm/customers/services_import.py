@@ -1,14 +1,26 @@
-"""Bulk writes of an import (CUS-7): every row checked by imports.py first, then all rows or
-none in one transaction of batched inserts, with the derived columns and history filled."""
+"""Bulk writes of an import (CUS-7): rows checked by imports.py, written all or none in one
+transaction of batched inserts (COPY on PostgreSQL), with the derived columns and history."""
 
 from collections.abc import Iterable
 from decimal import Decimal
+from queue import Queue
+from threading import Thread
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.core.bulk import (
+    Spool,
+    Writer,
+    columns,
+    copy_text,
+    defaults,
+    gin_deferred,
+    reserve_ids,
+)
 from crm.core.errors import Conflict
 from crm.core.models import AuditAction, AuditEntry
 
@@ -16,10 +28,12 @@ from .models import Contact, Customer
 from .services import customer_search_text, format_code, next_code_number
 
 IMPORT_BATCH = 1000
+QUEUED = 40  # flushed chunks (imports.CHUNK rows each) made and waiting for the writer
+MERGE_EVERY = 20_000  # rows: a merge into the trigram index costs less per row the more it takes
 
 
-def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
+def _batches(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
@@ -46,43 +60,213 @@ def _audit_created(objs: list[Any], actor: Any) -> None:
     )
 
 
-def customers_import(*, actor: Any, rows: Iterable[dict[str, Any]]) -> int:
-    """Create customers from rows already checked by crm.customers.imports (attnames, with
-    search_text and name_key computed; `imports.CODE_MARK` stands for the code). All or none:
-    one transaction; a USCC or code taken meanwhile fails the whole import (Conflict)."""
-    from .imports import CODE_MARK
+class _CustomerRows:
+    """Checked rows → customers_customer rows (ids, codes, derived columns) and their history
+    entries, in the tables' column order for crm.core.bulk.Writer."""
 
-    created = 0
+    def __init__(self, actor: Any, expected: int = 0) -> None:
+        """`expected`: how many rows will come at most (ids are reserved for them at once)."""
+        from .imports import PREPARED
+
+        self.expected = expected
+        self.next_id = self.end_id = 0
+        self.actor_id = getattr(actor, "pk", None)
+        self.now = timezone.now()
+        self.cols = columns(Customer)
+        template = defaults(Customer)
+        template |= {"created_at": self.now, "updated_at": self.now}
+        template |= {"created_by_id": self.actor_id, "updated_by_id": self.actor_id}
+        self.template = [template[c] for c in self.cols]
+        self.at = [self.cols.index(c) for c in PREPARED]
+        self.limit_field = Customer._meta.get_field("credit_limit")
+        self.content_type = ContentType.objects.get_for_model(Customer).pk
+        self.number = next_code_number()
+        self.created = 0
+
+    def make(self, batch: list[list[Any]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        from .imports import CODE_MARK
+
+        cols, actor_id, now = self.cols, self.actor_id, self.now
+        at_id, at_code, at_name = cols.index("id"), cols.index("code"), cols.index("name")
+        at_search, at_limit = cols.index("search_text"), cols.index("credit_limit")
+        create = str(AuditAction.CREATE)
+        if self.next_id + len(batch) > self.end_id:
+            n = max(len(batch), self.expected - self.created)
+            self.next_id = reserve_ids(Customer, n)
+            self.end_id = self.next_id + n
+        first_id = self.next_id
+        self.next_id += len(batch)
+        customers, history = [], []
+        for offset, prepared in enumerate(batch):
+            row = self.template.copy()
+            for i, value in zip(self.at, prepared, strict=True):
+                row[i] = value
+            code = format_code(self.number)
+            self.number += 1
+            row[at_id] = pk = first_id + offset
+            row[at_code] = code
+            row[at_search] = row[at_search].replace(CODE_MARK, code.lower())
+            row[at_limit] = self.limit_field.get_db_prep_save(Decimal(row[at_limit]), connection)
+            customers.append(tuple(row))
+            history.append(
+                (self.content_type, str(pk), row[at_name][:255], create, "{}", actor_id, now)
+            )
+        self.created += len(customers)
+        return customers, history
+
+    def write(self, batch: list[list[Any]]) -> None:
+        customers, history = self.make(batch)
+        Writer(Customer).write(customers)
+        Writer(AuditEntry, with_id=False).write(history)
+
+
+def _conflict() -> Conflict:
+    return Conflict(
+        _(
+            "Another change took a customer code or credit code meanwhile; nothing was "
+            "imported. Run the import again."
+        ),
+        code="import_conflict",
+    )
+
+
+def customers_import(*, actor: Any, rows: Iterable[list[Any]]) -> int:
+    """Create customers from rows checked by crm.customers.imports: values in the order of
+    `imports.PREPARED`, `imports.CODE_MARK` standing for the code in the search key. All or
+    none: one transaction of COPY (PostgreSQL) or batched INSERTs, with a history entry per
+    customer; a USCC or code taken meanwhile fails the whole import (Conflict)."""
     try:
-        with transaction.atomic():
-            number = next_code_number()
+        with transaction.atomic(), gin_deferred(Customer):
+            out = _CustomerRows(actor)
             for batch in _batches(rows, IMPORT_BATCH):
-                customers = []
-                for row in batch:
-                    code = format_code(number)
-                    number += 1
-                    row["search_text"] = row["search_text"].replace(CODE_MARK, code.lower())
-                    row["credit_limit"] = Decimal(row["credit_limit"])
-                    customers.append(
-                        Customer(
-                            **row,
-                            code=code,
-                            created_by_id=getattr(actor, "pk", None),
-                            updated_by_id=getattr(actor, "pk", None),
-                        )
-                    )
-                Customer.objects.bulk_create(customers)
-                _audit_created(customers, actor)
-                created += len(customers)
+                out.write(batch)
     except IntegrityError:
-        raise Conflict(
-            _(
-                "Another change took a customer code or credit code meanwhile; nothing was "
-                "imported. Run the import again."
-            ),
-            code="import_conflict",
-        ) from None
-    return created
+        raise _conflict() from None
+    return out.created
+
+
+_COMMIT, _ABORT = "commit", "abort"
+
+
+class CustomerStream:
+    """Customers of an import written while the rest of its file is still being checked.
+
+    `put` each checked row, `flush` after a chunk checked without error, then `commit()` (→
+    how many) once the whole file is clean, or `abort()`. On PostgreSQL outside a transaction
+    (a job) a thread with its own connection COPYs each flushed chunk inside one transaction
+    of its own, so the server inserts and indexes them on the other core while this one checks
+    the next rows; nothing is visible before the commit. The rows are made and put in COPY's
+    text format here: the thread needs Python's lock for little, so it sends them as soon as
+    the server can take them. Elsewhere (SQLite, or inside a transaction such as a test's) the
+    rows wait in a spool and customers_import writes them.
+    """
+
+    def __init__(self, actor: Any, expected: int = 0) -> None:
+        """`expected`: how many rows will come at most (the file's)."""
+        self.actor = actor
+        self.buffer: list[list[Any]] = []
+        self.spool: Spool | None = None
+        # (customers, history) in COPY's format and how many; or the end (_COMMIT, _ABORT)
+        self.queue: Queue[tuple[str, str, int] | str] = Queue(maxsize=QUEUED)
+        self.thread: Thread | None = None
+        self.error: BaseException | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.rows = _CustomerRows(actor, expected)
+            self.thread = Thread(target=self._run, name="crm-customer-import", daemon=True)
+            self.thread.start()
+        else:
+            self.spool = Spool()
+
+    def put(self, row: list[Any]) -> None:
+        self.buffer.append(row)
+
+    def flush(self) -> None:
+        rows, self.buffer = self.buffer, []
+        if not rows:
+            return
+        if self.spool is not None:
+            self.spool.put(rows)
+        elif self.error is None:
+            customers, history = self.rows.make(rows)
+            self.queue.put((copy_text(customers), copy_text(history), len(rows)))
+
+    def commit(self) -> int:
+        self.flush()
+        if self.spool is not None:
+            created = customers_import(actor=self.actor, rows=self.spool.rows())
+            self.spool.close()
+            return created
+        self._end(_COMMIT)
+        if isinstance(self.error, IntegrityError):
+            raise _conflict()
+        if self.error is not None:
+            raise self.error
+        return self.rows.created
+
+    def abort(self) -> None:
+        self.buffer = []
+        if self.spool is not None:
+            self.spool.close()
+        elif self.thread is not None:
+            self._end(_ABORT)
+
+    def _end(self, how: str) -> None:
+        assert self.thread is not None
+        self.queue.put(how)
+        self.thread.join()
+        self.thread = None
+
+    def _run(self) -> None:
+        """The writer thread: one transaction on its own connection, kept or rolled back.
+        Whatever the server can do while rows are still being checked it does then: foreign
+        keys are checked row by row, not at the commit, and the trigram index takes the new
+        rows whenever the thread has nothing else to send."""
+        end = ""  # what the checking thread asked for at the end: _COMMIT or _ABORT
+        try:
+            with transaction.atomic(), gin_deferred(Customer) as merge:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                customers, history = Writer(Customer), Writer(AuditEntry, with_id=False)
+                written = merged = 0
+                while not end:
+                    parts: list[tuple[str, str, int]] = []
+                    while not end:  # what waits besides goes in the same COPY
+                        item = self.queue.get()
+                        if isinstance(item, str):
+                            end = item
+                        else:
+                            parts.append(item)
+                        if self.queue.empty():
+                            break
+                    if parts:
+                        customers.copy("".join(p[0] for p in parts))
+                        history.copy("".join(p[1] for p in parts))
+                        written += sum(p[2] for p in parts)
+                    if not end and self.queue.empty() and written - merged >= MERGE_EVERY:
+                        merge()
+                        merged = written
+                if end != _COMMIT:
+                    raise _Abandoned
+        except _Abandoned:
+            pass
+        except BaseException as exc:  # commit() raises it in the checking thread
+            self.error = exc
+            while not end:  # take what is still sent until the end is asked for
+                if isinstance(item := self.queue.get(), str):
+                    end = item
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "CustomerStream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is not None or (self.spool is not None and not self.spool.file.closed):
+            self.abort()
+
+
+class _Abandoned(Exception):
+    """Ends the writer thread's transaction with a rollback."""
 
 
 def contacts_import(*, actor: Any, rows: Iterable[dict[str, Any]]) -> int:

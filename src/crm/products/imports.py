@@ -9,8 +9,6 @@ transaction. A product row whose code exists updates that product (with history)
 creates one. A price list item row puts the product on the list or changes its price.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePath
@@ -19,22 +17,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook
 
 from crm.core.errors import DomainError, ValidationFailed
 from crm.core.jobs import JobFailed, Progress, job_enqueue
 from crm.core.models import Job
 from crm.core.modules import Action
-from crm.customers.importfiles import (
-    _PARENS,
-    BOM,
-    Column,
-    _norm,
-    en,
-    open_table,
-    save_upload,
-    zh,
-)
+from crm.customers.importfiles import Column, auto_mapping, open_table, save_upload, zh
 from crm.org.models import User
 
 from . import selectors, services, services_prices
@@ -79,52 +67,7 @@ def columns_of(kind: str) -> list[Column]:
     return ITEM_COLUMNS if kind == Kind.ITEMS else PRODUCT_COLUMNS
 
 
-# --- mapping and templates (customers' helpers take their own kinds; these take columns) -----
-
-
-def auto_mapping(kind: str, headers: list[str]) -> dict[str, int | None]:
-    """Each field → the index of the first header that names it (Chinese or English)."""
-    normal = [_norm(h) for h in headers]
-    bare = [_PARENS.sub("", h) for h in normal]
-    mapping: dict[str, int | None] = {}
-    for col in columns_of(kind):
-        names = {_norm(n) for n in (col.key, zh(col.label), en(col.label), *col.aliases)}
-        mapping[col.key] = next(
-            (i for i, h in enumerate(normal) if h and h in names),
-            next((i for i, h in enumerate(bare) if h and h in names), None),
-        )
-    return mapping
-
-
-def template_rows(kind: str) -> list[list[str]]:
-    cols = columns_of(kind)
-    return [[zh(c.label) + ("*" if c.required else "") for c in cols], [c.example for c in cols]]
-
-
-def template_csv(kind: str) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(template_rows(kind))
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def template_xlsx(kind: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = zh(
-        gettext_lazy("Price list items") if kind == Kind.ITEMS else gettext_lazy("Products")
-    )
-    for row in template_rows(kind):
-        sheet.append(row)
-    for cell in sheet[2]:
-        cell.number_format = "@"  # text: codes keep their leading zeros
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def template_filename(kind: str, ext: str) -> str:
-    return f"{kind}-import-template.{ext}"
+TITLES = {Kind.PRODUCTS: gettext_lazy("Products"), Kind.ITEMS: gettext_lazy("Price list items")}
 
 
 # --- checking rows ---------------------------------------------------------------------------
@@ -354,7 +297,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
         if kind == Kind.ITEMS:
             price_list = selectors.price_list_get_for_user(user=user, pk=payload["price_list"])
         table = open_table(path, path.suffix)
-        mapping = auto_mapping(kind, table.headers)
+        mapping = auto_mapping(columns_of(kind), table.headers)
         result |= {"headers": table.headers, "mapping": mapping, "rows": 0, "created": 0}
         missing = [c for c in columns_of(kind) if c.required and mapping.get(c.key) is None]
         if missing:

@@ -13,6 +13,7 @@ from crm.core.access import require, require_special
 from crm.core.errors import DomainError
 from crm.core.jobs import job_get_for_user
 from crm.core.modules import Action, Module, Special
+from crm.customers import importfiles
 from crm.web.pages import page_view, show_error
 
 from . import export, imports, selectors
@@ -53,13 +54,14 @@ def product_export(request: HttpRequest) -> HttpResponseBase:
 
 
 def template_response(kind: str, fmt: str) -> HttpResponse:
+    columns = imports.columns_of(kind)
     if fmt == "xlsx":
-        body = imports.template_xlsx(kind)
+        body = importfiles.template_xlsx(columns, imports.TITLES[imports.Kind(kind)])
     else:
-        fmt, body = "csv", imports.template_csv(kind)
+        fmt, body = "csv", importfiles.template_csv(columns)
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = (
-        f'attachment; filename="{imports.template_filename(kind, fmt)}"'
+        f'attachment; filename="{importfiles.template_filename(kind, fmt)}"'
     )
     return response
 

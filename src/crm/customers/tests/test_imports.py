@@ -1,11 +1,13 @@
 """Import of customers and contacts (CUS-7): files, checks, all-or-nothing, jobs, API, pages."""
 
+import csv
 import io
 import json
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from crm.core.errors import ValidationFailed
@@ -85,6 +87,46 @@ def test_imported_customers_carry_every_derived_column(mgr_east: Any) -> None:
     assert AuditEntry.objects.filter(object_id=str(a.pk), action="create").exists()
 
 
+def test_imported_keys_equal_what_the_create_service_computes(mgr_east: Any) -> None:
+    """search_text and name_key of an imported row are those of the same customer created by
+    hand (the import memoises the keys and writes with COPY; codes differ, so they are
+    replaced by a mark)."""
+    rows = [
+        ("重庆长安汽车股份有限公司", "长安", "023-88886666", VALID_USCC),
+        ("臺灣積體電路製造股份有限公司", "台積電", "", ""),
+        ("银行行长 乾燥剂 贸易", "乾隆", "(021) 5555 1234", ""),
+        ("ＡＢＣ（上海）貿易有限公司", "ABC", "13812345678", OTHER_USCC),
+        ("四川省成都市蜀能贸易有限责任公司", "", "", ""),
+    ]
+
+    def keys(c: Customer) -> tuple[str, str]:
+        return c.search_text.replace(c.code.lower(), "<code>"), c.name_key
+
+    by_hand = {}
+    with transaction.atomic():
+        for name, short, phone, uscc in rows:
+            c = services.customer_create(
+                actor=mgr_east, name=name, short_name=short, phone=phone, uscc=uscc
+            )
+            by_hand[name] = keys(c)
+        transaction.set_rollback(True)
+    lines = ["名称,简称,电话,统一社会信用代码"] + [",".join(r) for r in rows]
+    job = run(mgr_east, csv_file(lines))
+    assert job.status == "succeeded", job.result
+    imported = {c.name: keys(c) for c in Customer.objects.filter(name__in=by_hand)}
+    assert imported == by_hand
+    assert "yinhanghangzhang" in by_hand[rows[2][0]][0]  # a polyphone read by its phrase
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_written_as_is(mgr_east: Any) -> None:
+    history = 'a\tb\\c \\N\n"引号"\r\n第二行'
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["名称", "合作经历"], ["制表符公司", history]])
+    job = run(mgr_east, SimpleUploadedFile("c.csv", buffer.getvalue().encode("utf-8")))
+    assert job.status == "succeeded", job.result
+    assert Customer.objects.get(name="制表符公司").cooperation_history == history
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -117,7 +159,9 @@ def test_a_file_without_a_name_column_fails_the_job_clearly(mgr_east: Any) -> No
 
 
 def test_headers_are_mapped_by_chinese_or_english_name() -> None:
-    mapping = importfiles.auto_mapping("customers", ["Name", "统一社会信用代码*", "phone", "x"])
+    mapping = importfiles.auto_mapping(
+        importfiles.CUSTOMER_COLUMNS, ["Name", "统一社会信用代码*", "phone", "x"]
+    )
     assert mapping["name"] == 0 and mapping["uscc"] == 1 and mapping["phone"] == 2
     assert mapping["street"] is None
 
@@ -243,12 +287,14 @@ def test_contact_rows_with_errors_import_nothing(mgr_east: Any, make_customer: A
 
 
 def test_template_has_chinese_headers_and_reimports(mgr_east: Any) -> None:
-    content = importfiles.template_xlsx("customers")
+    content = importfiles.template_xlsx(
+        importfiles.CUSTOMER_COLUMNS, importfiles.TITLES[importfiles.Kind.CUSTOMERS]
+    )
     ws = load_workbook(io.BytesIO(content)).active
     assert ws is not None
     header = [c.value for c in ws[1]]
     assert header[:3] == ["名称*", "简称", "统一社会信用代码"]
-    text = importfiles.template_csv("customers").decode("utf-8-sig")
+    text = importfiles.template_csv(importfiles.CUSTOMER_COLUMNS).decode("utf-8-sig")
     job = run(mgr_east, SimpleUploadedFile("t.csv", text.encode("utf-8")))
     assert job.status == "succeeded", job.result
     assert Customer.objects.filter(name="上海示例化工有限公司").exists()

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from crm.core.audit import history_for
 from crm.core.models import Job
+from crm.customers import importfiles
 from crm.products import imports, services_prices
 from crm.products.models import Product
 
@@ -42,11 +43,15 @@ def run(
 
 
 def test_template_has_chinese_headers_and_reads_back(admin: Any) -> None:
-    rows = imports.template_rows("products")
+    rows = importfiles.template_rows(imports.PRODUCT_COLUMNS)
     assert rows[0][:2] == ["编码*", "名称*"] and "计量单位*" in rows[0]
-    mapping = imports.auto_mapping("products", rows[0])
+    mapping = importfiles.auto_mapping(imports.PRODUCT_COLUMNS, rows[0])
     assert all(mapping[c.key] is not None for c in imports.PRODUCT_COLUMNS)
-    wb = load_workbook(io.BytesIO(imports.template_xlsx("price_list_items")))
+    wb = load_workbook(
+        io.BytesIO(
+            importfiles.template_xlsx(imports.ITEM_COLUMNS, imports.TITLES[imports.Kind.ITEMS])
+        )
+    )
     assert [c.value for c in wb.active[1]] == ["产品编码*", "价格*"]
 
 
@@ -169,7 +174,7 @@ def test_export_streams_the_filtered_list_with_formulas_neutralised(
     wb = load_workbook(io.BytesIO(b"".join(x.streaming_content)))
     assert wb.active.max_row == 3
     # the exported file is an import file
-    assert imports.auto_mapping("products", rows[0])["list_price"] == 6
+    assert importfiles.auto_mapping(imports.PRODUCT_COLUMNS, rows[0])["list_price"] == 6
     assert page_client(rep_east).get("/products/export/").status_code == 403
     api = api_client(admin).get("/api/v1/products/export", {"search": "putong"})
     assert "SAFE-1" in b"".join(api.streaming_content).decode("utf-8-sig")

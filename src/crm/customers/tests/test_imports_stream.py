@@ -1,0 +1,89 @@
+"""A customer import job outside any transaction (as jobs run) on PostgreSQL: a thread with its
+own connection writes the checked rows while the rest are checked; all or none still holds."""
+
+import threading
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from crm.core.errors import Conflict
+from crm.core.models import AuditEntry
+from crm.customers import imports, services
+from crm.customers.importfiles import CUSTOMER_COLUMNS, zh
+from crm.customers.models import Customer
+from crm.customers.services_import import CustomerStream
+from crm.org.demo import load_demo
+from crm.org.models import User
+from crm.testing.fixtures import DEMO_PASSWORD
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the thread writes with COPY"),
+]
+ROWS = 1300  # several chunks (imports.CHUNK), so rows are written while others are checked
+
+
+@pytest.fixture
+def importer() -> User:
+    load_demo(password=DEMO_PASSWORD)
+    return User.objects.get(username="mgr_east")
+
+
+def upload(lines: list[str]) -> Any:
+    header = ",".join(zh(c.label) for c in CUSTOMER_COLUMNS[:2]) + ",合作经历"
+    return SimpleUploadedFile("c.csv", "\r\n".join([header, *lines]).encode("utf-8"))
+
+
+def run(user: User, lines: list[str]) -> Any:
+    return imports.import_start(
+        user=user, kind="customers", upload=upload(lines), mapping=None, dry_run=False
+    )
+
+
+def writers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "crm-customer-import"]
+
+
+def test_rows_are_written_while_the_file_is_checked(importer: User) -> None:
+    before = services.next_code_number()
+    lines = [f'流式导入{i:04d}有限公司,流式{i},"第{i}行\t\\N"' for i in range(ROWS)]
+    job = run(importer, lines)
+    assert job.status == "succeeded", job.error
+    assert job.result["created"] == ROWS
+    customers = list(Customer.objects.filter(name__startswith="流式导入").order_by("code"))
+    assert [int(c.code[1:]) for c in customers] == list(range(before, before + ROWS))
+    assert customers[7].cooperation_history == "第7行\t\\N"
+    for c in customers[:50]:
+        assert c.search_text == services.customer_search_text(c, [])
+        assert c.created_by == importer and c.owner == importer
+    ids = [str(c.pk) for c in customers]
+    history = AuditEntry.objects.filter(content_type__model="customer", object_id__in=ids)
+    assert history.filter(action="create", actor=importer).count() == ROWS
+    assert not writers()
+
+
+def test_an_error_in_the_last_row_writes_nothing(importer: User) -> None:
+    lines = [f"流式导入{i:04d}有限公司,,历史" for i in range(ROWS)] + [",没有名称,"]
+    job = run(importer, lines)
+    assert job.status == "failed"
+    assert [(e["row"], e["field"]) for e in job.result["errors"]] == [(ROWS + 2, "name")]
+    assert not Customer.objects.filter(name__startswith="流式导入").exists()
+    assert not AuditEntry.objects.filter(object_repr__startswith="流式导入").exists()
+    assert not writers()
+
+
+def test_a_credit_code_taken_meanwhile_fails_the_whole_import(importer: User) -> None:
+    taken = services.customer_create(actor=importer, name="先来的公司", uscc="91110000600037341L")
+    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
+    row |= {"name": "后到的公司", "uscc": taken.uscc, "credit_limit": "0", "status": "prospect"}
+    row |= {"owner_id": importer.pk, "org_unit_id": importer.unit_id, "search_text": "k"}
+    row |= {k: None for k in imports.PREPARED if k.endswith("_id") and row[k] == ""}
+    with CustomerStream(importer) as stream:
+        stream.put([row[k] for k in imports.PREPARED])
+        stream.flush()
+        with pytest.raises(Conflict):
+            stream.commit()
+    assert not Customer.objects.filter(name="后到的公司").exists()
+    assert not writers()
