@@ -9,7 +9,7 @@ lines; and about one lead per twenty customers in every lead status. Idempotent:
 Set-based: rows are generated in Python in one pass over the customers and written with the
 customers demo's writer (PostgreSQL COPY, batched INSERT elsewhere) — fast at a million
 customers. Like the customers demo it writes no history entries (seed data, not a user's
-change).
+change); the forecast summary is rebuilt in one set-based pass after the opportunities.
 """
 
 import random
@@ -31,7 +31,9 @@ from crm.customers.models import Choice, ChoiceKind, Contact, Customer
 from crm.customers.searchkeys import phone_key, text_key
 from crm.org.models import OrgUnit, User
 
+from . import services_forecast
 from .models import (
+    ForecastCell,
     Lead,
     LeadStatus,
     Opportunity,
@@ -123,10 +125,13 @@ def load_sales(
     with transaction.atomic():
         seed_stages(Stage)  # normally there from the data migration; kept if edited
         counts.update(_load_opportunities(customers, seed, progress))
+        if counts["opportunities"]:
+            # Bulk rows bypass the services: the forecast summary is recomputed set-based.
+            services_forecast.rebuild()
         counts["leads"] = _load_leads(customers, seed)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Opportunity, StageChange, OpportunityLine, Lead):
+                for model in (Opportunity, StageChange, OpportunityLine, Lead, ForecastCell):
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
     return counts
 

@@ -240,6 +240,14 @@ class Opportunity(BaseModel):
             models.Index(
                 fields=["status", "expected_close"], condition=LIVE, name="sales_opp_close"
             ),
+            # The days of a month cut by a close period (forecast, filtered board totals),
+            # summed by an index-only scan; whole months come from ForecastCell.
+            models.Index(
+                fields=["expected_close"],
+                include=["stage", "owner", "org_unit", "amount", "probability"],
+                condition=LIVE,
+                name="sales_opp_close_sums",
+            ),
             models.Index(fields=["customer", "status"], name="sales_opp_customer"),
             models.Index(fields=["-updated_at", "-id"], name="sales_opp_updated"),
         ]
@@ -323,3 +331,49 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage_id} → {self.to_stage_id}"
+
+
+class ForecastCell(models.Model):
+    """The forecast summary: the live opportunities of one (month of expected close, owner,
+    unit, stage), counted and summed (kept by the opportunity services, rebuilt by
+    `crm manage rebuild_forecast`).
+
+    Keyed by stage, not forecast category: a stage's category is joined when reading, so a
+    change of a stage's settings leaves the cells right. `weighted` = Σ amount × probability
+    / 100, exact (numeric on PostgreSQL).
+    """
+
+    month = models.DateField(_("month"))  # the first day of the month of expected close
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the key and the (unit, month) index cover the reads
+    )
+    org_unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    count = models.IntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=4, default=0)
+    weighted = models.DecimalField(_("weighted amount"), max_digits=30, decimal_places=6, default=0)
+
+    class Meta:
+        verbose_name = _("forecast cell")
+        verbose_name_plural = _("forecast cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "owner", "org_unit", "stage"], name="sales_forecastcell_key"
+            )
+        ]
+        indexes = [models.Index(fields=["org_unit", "month"], name="sales_fcell_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.owner_id}/{self.org_unit_id}/{self.stage_id}"

@@ -13,13 +13,16 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from crm.core.access import get_in_scope, scoped
+from crm.core.access import Q_NONE, get_in_scope, scoped
 from crm.core.modules import Module
 from crm.customers.models import Customer
 from crm.customers.selectors import search_q
 from crm.org.models import OrgUnit, User
 
-from .forecast import forecast  # noqa: F401 - the forecast selector other modules read
+from .forecast import (
+    forecast,  # noqa: F401 - the forecast selector other modules read
+    summed,
+)
 from .models import Lead, Opportunity, OpportunityStatus, Stage, StageChange
 from .scoping import opportunities_in_scope
 from .stages import business_unit_of, business_units, stage_set
@@ -88,19 +91,29 @@ def _scoped_opportunities(user: Any) -> QuerySet[Opportunity]:
     return opportunities_in_scope(user)
 
 
+def _shared_q(f: OpportunityFilters) -> Q:
+    """The filters on what the opportunities share with the forecast cells: owner, stage,
+    unit (and its sub-units)."""
+    q = Q()
+    if f.owner is not None:
+        q &= Q(owner_id=f.owner)
+    if f.stage is not None:
+        q &= Q(stage_id=f.stage)
+    if f.unit is not None:
+        path = _unit_path(f.unit)
+        q &= Q(org_unit__path__startswith=path) if path else Q_NONE
+    return q
+
+
 def _filter_opportunities(
     qs: QuerySet[Opportunity], f: OpportunityFilters
 ) -> QuerySet[Opportunity]:
     if f.search:
         for term in f.search.replace("\x00", "").split()[:8]:
             qs = qs.filter(Q(name__icontains=term) | Q(customer__name__icontains=term))
-    for name in ("owner", "customer", "stage"):
-        value = getattr(f, name)
-        if value is not None:
-            qs = qs.filter(**{f"{name}_id": value})
-    if f.unit is not None:
-        path = _unit_path(f.unit)
-        qs = qs.filter(org_unit__path__startswith=path) if path else qs.none()
+    qs = qs.filter(_shared_q(f))
+    if f.customer is not None:
+        qs = qs.filter(customer_id=f.customer)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.close_from:
@@ -206,8 +219,17 @@ class BoardColumn:
 def column_totals(
     user: Any, stage_ids: list[int], filters: OpportunityFilters | None = None
 ) -> dict[int, tuple[int, Decimal]]:
-    """{stage id: (count, amount)} of the user's opportunities in those stages: one query."""
-    qs = _filter_opportunities(_scoped_opportunities(user), filters or OpportunityFilters())
+    """{stage id: (count, amount)} of the user's opportunities in those stages: one query.
+
+    Unless filtered by what only the opportunities carry (search, customer, status), the
+    totals come from the forecast summary (whole months of the close period; its cut months'
+    days from the opportunities)."""
+    f = filters or OpportunityFilters()
+    if not (f.search or f.customer is not None or f.status):
+        where = _shared_q(f) & Q(stage_id__in=stage_ids)
+        sums = summed(user, f.close_from, f.close_to, where, lambda _day: {"s": F("stage_id")})
+        return {s: (n, amount) for (s,), (_weighted, amount, n) in sums.items()}
+    qs = _filter_opportunities(_scoped_opportunities(user), f)
     rows = (
         qs.filter(stage_id__in=stage_ids)
         .order_by()

@@ -2,7 +2,8 @@
 
 Stages come from the business unit's set (crm.sales.stages). A stage move is version-checked
 (a stale version raises StaleVersion → 409) and leaves a StageChange with the time spent in the
-stage left. Won and lost are stages too: moving into one closes the opportunity.
+stage left. Won and lost are stages too: moving into one closes the opportunity. Every write
+keeps the forecast summary right in the same transaction (services_forecast).
 """
 
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from crm.core.models import AuditAction
 from crm.core.services import record_create, record_restore, record_soft_delete, record_update
 from crm.org.models import OrgUnit
 
+from . import services_forecast
 from .models import Opportunity, OpportunityLine, OpportunityStatus, Stage, StageChange
 from .stages import first_open_stage, stage_set_for_unit
 
@@ -259,6 +261,7 @@ def opportunity_create(
                 for i, line in enumerate(checked)
             )
         _record_stage_change(opportunity, None, None, actor, now)
+        services_forecast.added([opportunity.pk])
     return opportunity
 
 
@@ -302,7 +305,7 @@ def opportunity_update(
     if values.get("probability") is None:
         values.pop("probability", None)
     checked = _clean_lines(lines, customer) if lines else []
-    with transaction.atomic():
+    with services_forecast.tracking([opportunity.pk]):
         moved_from = None
         if "org_unit" in values:
             target = _remap_stage(opportunity, values["org_unit"])
@@ -346,7 +349,7 @@ def opportunity_move_stage(
         values["lost_reason"] = reason
     elif opportunity.status != OpportunityStatus.OPEN:
         values["lost_reason"] = ""
-    with transaction.atomic():
+    with services_forecast.tracking([opportunity.pk]):
         # Nothing to move (a stale version is still refused below, so the caller reloads).
         if (
             stage.pk == opportunity.stage_id
@@ -378,10 +381,12 @@ def opportunity_close(
 
 
 def opportunity_delete(*, opportunity: Opportunity, actor: Any) -> Opportunity:
-    return record_soft_delete(instance=opportunity, actor=actor)
+    with services_forecast.tracking([opportunity.pk]):
+        return record_soft_delete(instance=opportunity, actor=actor)
 
 
 def opportunity_restore(*, opportunity: Opportunity, actor: Any) -> Opportunity:
     if opportunity.customer.is_deleted:
         raise Conflict(_("Restore the customer first."), code="customer_deleted")
-    return record_restore(instance=opportunity, actor=actor)
+    with services_forecast.tracking([opportunity.pk]):
+        return record_restore(instance=opportunity, actor=actor)

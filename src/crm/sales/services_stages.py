@@ -16,6 +16,7 @@ from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import AuditAction
 from crm.org.models import OrgUnit, UnitKind
 
+from . import services_forecast
 from .models import ForecastCategory, Opportunity, Stage, StageChange
 from .stages import has_own_stages, units_of_business_unit_q
 
@@ -111,6 +112,10 @@ def stages_customise(*, business_unit: OrgUnit, actor: Any) -> dict[int, Stage]:
         mine = Opportunity.all_objects.filter(units_of_business_unit_q(business_unit))
         for default_id, copy in mapping.items():
             mine.filter(stage_id=default_id).update(stage=copy)
+        services_forecast.restaged(
+            mine.filter(stage_id__in=[c.pk for c in mapping.values()]),
+            {copy.pk: default_id for default_id, copy in mapping.items()},
+        )
     return mapping
 
 
