@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm.customers.forms import BootstrapForm
+from crm.customers.forms import BootstrapForm, DateInput
 from crm.customers.models import Choice, ChoiceKind
 from crm.customers.selectors import choices
 from crm.org.models import OrgUnit, UnitKind
@@ -16,7 +16,6 @@ from . import selectors
 from .models import Brand, Series, UnitOfMeasure
 
 MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they match nothing
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SeriesChoiceField(forms.ModelChoiceField):
@@ -145,10 +144,10 @@ class PriceListForm(BootstrapForm):
         required=False,
         empty_label=_("All regions"),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=_DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
     valid_to = forms.DateField(
         label=_("Valid to"),
-        widget=_DATE,
+        widget=DateInput,
         required=False,
         help_text=_("Inclusive; leave empty for no end."),
     )
@@ -190,10 +189,10 @@ class CustomerPriceForm(BootstrapForm):
         label=_("Product code"), max_length=40, widget=forms.TextInput(attrs={"list": "codes"})
     )
     price = forms.DecimalField(label=_("Price"), max_digits=18, decimal_places=4)
-    valid_from = forms.DateField(label=_("Valid from"), widget=_DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
     valid_to = forms.DateField(
         label=_("Valid to"),
-        widget=_DATE,
+        widget=DateInput,
         required=False,
         help_text=_("Inclusive; leave empty for no end."),
     )

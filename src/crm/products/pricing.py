@@ -86,6 +86,7 @@ def prices_for(
     customer: Any, products: Iterable[Product | int], on: date | None = None
 ) -> dict[int, PriceQuote]:
     """Each product's price for `customer` on day `on` (default today), by product id.
+    Without a customer (none chosen yet), every product's list price.
 
     Queries: at most one for the business unit, one for customer prices, one for price list
     items (plus one for the products when ids are passed), whatever the number of products.
@@ -97,18 +98,21 @@ def prices_for(
     ids = [p.pk for p in items]
     quotes: dict[int, PriceQuote] = {}
 
-    for cp in (
+    customer_prices = (
         CustomerPrice.objects.filter(_valid_on(day), customer_id=customer.pk, product_id__in=ids)
         .order_by("product_id", "-valid_from", "-id")
         .values("id", "product_id", "price")
-    ):
+        if customer is not None
+        else ()
+    )
+    for cp in customer_prices:
         if cp["product_id"] not in quotes:
             quotes[cp["product_id"]] = PriceQuote(
                 cp["price"], Source.CUSTOMER, _("Customer price"), cp["id"]
             )
 
     missing = [pk for pk in ids if pk not in quotes]
-    if missing:
+    if missing and customer is not None:
         unit = business_unit_of(getattr(customer, "org_unit", None))
         matches = Q()
         for field, value in (

@@ -152,6 +152,36 @@ def product_get_for_user(*, user: Any, pk: Any) -> Product:
     return get_in_scope(Product.objects.select_related("brand", "series", "unit"), pk)
 
 
+def products_for_picker(user: Any, search: str) -> QuerySet[Product]:
+    """Active products a line picker offers for `search`: code, name, specification, brand or
+    series (pinyin and initials too), by code."""
+    return products_for_user(user, ProductFilters(search=search, active=True))
+
+
+REFERENCE_TOKENS = 10  # a typed code may hold spaces: its first words are tried as codes
+
+
+def products_named_by(user: Any, text: str, limit: int = 2) -> list[Product]:
+    """What a typed product reference names (a line typed without the picker).
+
+    The product whose code begins the text (“CODE” or the picker's “CODE name”; the longest
+    code wins; retired products too, so the caller can say so), else up to `limit` active
+    products the text finds by search.
+    """
+    require_view(user)
+    words = text.split()[:REFERENCE_TOKENS]
+    prefixes = {" ".join(words[:i]) for i in range(1, len(words) + 1)}
+    prefixes |= {p.upper() for p in prefixes}
+    if prefixes:
+        by_code = Product.objects.select_related("brand", "series", "unit").filter(
+            code__in=prefixes
+        )
+        named = max(by_code, key=lambda p: len(p.code), default=None)
+        if named is not None:
+            return [named]
+    return list(products_for_picker(user, text)[:limit]) if text.strip() else []
+
+
 # --- price lists ---------------------------------------------------------------------------
 
 

@@ -4,16 +4,16 @@ services hold the rules."""
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm.customers.forms import BootstrapForm, PersonChoiceField
+from crm.customers.forms import BootstrapForm, DateInput, PersonChoiceField
 from crm.customers.models import Choice, Contact
 from crm.org.models import User
+from crm.products.models import Product
 
 from .models import ForecastCategory, LeadStatus, OpportunityStatus, Stage
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LeadForm(BootstrapForm):
@@ -69,7 +69,7 @@ class ConvertForm(BootstrapForm):
     amount = forms.DecimalField(
         label=_("Amount"), min_value=0, max_digits=16, decimal_places=2, initial=0
     )
-    expected_close = forms.DateField(label=_("Expected close"), widget=DATE)
+    expected_close = forms.DateField(label=_("Expected close"), widget=DateInput)
     force = forms.BooleanField(label=_("This is not a duplicate: create anyway"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -100,7 +100,7 @@ class OpportunityForm(BootstrapForm):
         required=False,
         help_text=_("Empty: the stage's default probability."),
     )
-    expected_close = forms.DateField(label=_("Expected close"), widget=DATE)
+    expected_close = forms.DateField(label=_("Expected close"), widget=DateInput)
     competitors = forms.CharField(label=_("Competitors"), max_length=200, required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
@@ -122,11 +122,12 @@ class OpportunityForm(BootstrapForm):
 
 
 class LineForm(BootstrapForm):
-    product: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Product"),
-        queryset=None,  # type: ignore[arg-type]
-        required=False,
-    )
+    """One product line. The picker (sales/lines.js) fills `product` with the chosen id and
+    `product_text` with “CODE name”; typing in the text clears the id. Without JavaScript the
+    typed text names the product (a code, or words that find exactly one active product)."""
+
+    product = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    product_text = forms.CharField(label=_("Product"), max_length=300, required=False)
     quantity = forms.DecimalField(
         label=_("Quantity"), min_value=0, max_digits=16, decimal_places=4, required=False
     )
@@ -134,24 +135,120 @@ class LineForm(BootstrapForm):
         label=_("Unit price"), min_value=0, max_digits=16, decimal_places=2, required=False
     )
 
-    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, known: dict[int, Product] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products  # type: ignore[attr-defined]
+        self.user = user
+        self.known = known or {}
+        # The product the line shows (its unit): the initial one, then the cleaned one.
+        self.picked: Product | None = None
+        initial = self.initial.get("product")
+        if isinstance(initial, Product):
+            self.picked = initial
+            self.initial["product"] = initial.pk
+            self.initial["product_text"] = picker_label(initial)
+        f = self.fields
+        f["product"].widget.attrs["class"] = "line-product"
+        f["product_text"].widget.attrs.update(
+            {
+                "class": f"{f['product_text'].widget.attrs['class']} line-product-text",
+                "autocomplete": "off",
+                "placeholder": _("Code, name, specification or brand"),
+                "aria-label": _("Product"),
+                "hx-get": reverse("sales:product_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "next .line-product-options",
+                "hx-include": "#id_customer",
+                "hx-sync": "this:replace",
+            }
+        )
+        for name, css in (("quantity", "line-quantity"), ("unit_price", "line-price")):
+            attrs = f[name].widget.attrs
+            attrs["class"] = f"{attrs['class']} {css}"
+            attrs["aria-label"] = f[name].label
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("product") is not None and not data.get("quantity"):
-            self.add_error("quantity", _("Enter a quantity greater than zero."))
+        if "product" in self.errors:
+            return data
+        data["product"] = product = self._product(data)
+        if product is not None:
+            self.picked = product
+            if not data.get("quantity"):
+                self.add_error("quantity", _("Enter a quantity greater than zero."))
         return data
+
+    def _product(self, data: dict[str, Any]) -> Product | None:
+        from crm.products.selectors import products_named_by
+
+        pid = data.get("product")
+        text = (data.get("product_text") or "").strip()
+        if not text and self.add_prefix("product_text") in self.data:
+            return None  # the text was cleared: the line is removed
+        product = None
+        if pid is not None:
+            product = (
+                self.known.get(pid) or Product.objects.select_related("unit").filter(pk=pid).first()
+            )
+            if product is None:
+                self.add_error(
+                    "product_text", _("This product does not exist; pick one from the list.")
+                )
+                return None
+            if text and not text.startswith(product.code):
+                product = None  # retyped without the picker: the text names the product
+        if product is None:
+            if not text:
+                return None
+            found = products_named_by(self.user, text)
+            if len(found) != 1:
+                message = (
+                    _("No active product matches “%(query)s”.")
+                    if not found
+                    else _(
+                        "Several products match “%(query)s”; pick one from the list or enter "
+                        "its code."
+                    )
+                )
+                self.add_error("product_text", message % {"query": text})
+                return None
+            product = found[0]
+        if not product.active:
+            self.add_error(
+                "product_text",
+                _("“%(product)s” is not in use; choose an active product.")
+                % {"product": picker_label(product)},
+            )
+            return None
+        return product
+
+
+def picker_label(product: Product) -> str:
+    return f"{product.code} {product.name}"
 
 
 class BaseLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
-        self.products = products
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
         super().__init__(*args, **kwargs)
+        # The products the posted ids name, in one query for all lines.
+        ids = {
+            int(value)
+            for key, value in (self.data.items() if self.is_bound else ())
+            if key.startswith(f"{self.prefix}-")
+            and key.endswith("-product")
+            and str(value).isdigit()
+            and len(str(value)) < 19
+        }
+        self.known = (
+            {p.pk: p for p in Product.objects.select_related("unit").filter(pk__in=ids)}
+            if ids
+            else {}
+        )
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {"products": self.products}
+        return {"user": self.user, "known": self.known}
 
     def lines(self) -> list[dict[str, Any]]:
         return [

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.customers.forms import BootstrapForm, PersonChoiceField
+from crm.customers.forms import BootstrapForm, DateInput, PersonChoiceField
 from crm.org.models import OrgUnit, User
 
 from .models_activities import ActivityKind, ActivityStatus, PeriodKind
@@ -126,9 +126,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class TargetForm(BootstrapForm):
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
-    period_start = forms.DateField(
-        label=_("Any day of the period"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Any day of the period"), widget=DateInput)
     rep = PersonChoiceField(label=_("Sales rep"), queryset=User.objects.none(), required=False)
     org_unit = UnitChoiceField(
         label=_("or a unit"), queryset=OrgUnit.objects.none(), required=False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_board, views_forecast, views_leads, views_stages
+from . import views, views_board, views_forecast, views_leads, views_picker, views_stages
 from .urls_activities import urlpatterns as activity_urls
 
 app_name = "sales"
@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("opportunities/", views.opportunity_list, name="opportunity_list"),
     path("opportunities/new/", views.opportunity_create, name="opportunity_create"),
     path("opportunities/customers/", views.customer_options, name="customer_options"),
+    path("opportunities/products/", views_picker.product_options, name="product_options"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),
     path("opportunities/<int:pk>/move/", views_board.opportunity_move, name="opportunity_move"),

@@ -27,8 +27,8 @@ from . import selectors, selectors_activities, services
 from .forms import CloseForm, LineFormSet, OpportunityFilterForm, OpportunityForm
 from .models import OpportunityStatus
 from .stages import business_unit_of
+from .views_picker import customer_named
 
-PRODUCT_CHOICES = 500  # products offered in a line's list
 OPPORTUNITY_ACTIVITIES = 20  # on the opportunity's page; the rest in the activity list
 
 
@@ -77,23 +77,9 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _products(user: Any, lines: Any = ()) -> Any:
-    from crm.products.models import Product
-    from crm.products.selectors import products_for_user
-
-    ids = [line.product_id for line in lines]
-    active = products_for_user(user).filter(active=True).values("pk")[:PRODUCT_CHOICES]
-    return products_for_user(user).filter(pk__in=active) | Product.objects.filter(pk__in=ids)
-
-
 def _customer_from(request: HttpRequest, text: str) -> Any:
     """The customer a picker value names: "C00000012 name" or a bare code or id."""
-    token = (text or "").strip().split(" ", 1)[0]
-    qs = customer_selectors.customers_for_user(request.user)
-    if token.isdigit():
-        found = qs.filter(pk=int(token)).first()
-    else:
-        found = qs.filter(code=token.upper()).first() if token else None
+    found = customer_named(request.user, text)
     if found is None:
         raise ValidationFailed(fields={"customer": [_("Choose a customer from the list.")]})
     return found
@@ -119,7 +105,7 @@ def _form(request: HttpRequest, opportunity: Any = None) -> tuple[OpportunityFor
         }
         lines = list(selectors.lines_of(opportunity))
         line_initial = [
-            {"product": li.product_id, "quantity": li.quantity, "unit_price": li.unit_price}
+            {"product": li.product, "quantity": li.quantity, "unit_price": li.unit_price}
             for li in lines
         ]
     else:
@@ -130,7 +116,7 @@ def _form(request: HttpRequest, opportunity: Any = None) -> tuple[OpportunityFor
         initial = {"owner": user.pk}
         if customer is not None:
             initial["customer"] = f"{customer.code} {customer.name}"
-        lines, line_initial = [], []
+        line_initial = []
     stages = selectors.stages_for(business_unit_of(getattr(user, "unit", None)), active_only=True)
     form = OpportunityForm(
         request.POST or None,
@@ -149,7 +135,7 @@ def _form(request: HttpRequest, opportunity: Any = None) -> tuple[OpportunityFor
     formset = LineFormSet(  # type: ignore[call-arg]
         request.POST or None,
         prefix="lines",
-        products=_products(user, lines),
+        user=user,
         initial=line_initial,
     )
     return form, formset

@@ -211,3 +211,9 @@ def test_my_target_prefers_month_then_quarter(mgr_west, rep_west):
         actor=mgr_west, period_kind="year", period_start=today, amount="5", org_unit=mgr_west.unit
     )
     assert tsel.my_target(mgr_west, periods)[0] == unit_t
+
+
+def test_the_target_form_gives_the_date_input_an_iso_value(page_client, mgr_west):
+    # <input type="date"> shows a localised value ("2026/05/01") as blank: saving then fails.
+    html = page_client(mgr_west).get("/sales/targets/new/?period=month&date=2026-05-17")
+    assert 'name="period_start" value="2026-05-01"' in html.content.decode()
