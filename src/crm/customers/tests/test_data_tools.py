@@ -255,6 +255,46 @@ def test_xlsx_export(api_client: Any, make_customer: Any, mgr_east: Any, rep_eas
     assert values[0][1] == "名称" and values[1][1] == "表格公司"
 
 
+def test_export_row_shows_what_the_record_shows(
+    make_customer: Any, leader: Any, rep_east: Any
+) -> None:
+    """Rows are read as tuples; each cell must equal the model's own display of the field."""
+    kinds = {"region": "region", "industry": "industry", "rating": "rating", "nature": "nature"}
+    picked = {f: selectors.choices(k).first() for f, k in kinds.items()}
+    c = make_customer(
+        rep_east,
+        name="导出核对有限公司",
+        province="31",
+        city="3101",
+        district="310115",
+        street="张江路 1 号",
+        tax_id="TAX9",
+        bank_account="6222",
+        status="active",
+        credit_limit="1234.50",
+        tags="重点,国企",
+        **picked,
+    )
+    rep_east.name = ""
+    rep_east.save(update_fields=["name"])
+    c.refresh_from_db()
+    header = export.headers(sensitive=True)
+    qs = selectors.customers_for_user(leader).filter(pk=c.pk)
+    (row,) = list(export.rows(qs, sensitive=True))
+    got = dict(zip(header, row, strict=True))
+    assert got["地址"] == c.address and "张江路 1 号" in got["地址"]
+    assert got["负责人"] == rep_east.username  # no name: the login, as str(user)
+    assert got["客户状态"] == c.get_status_display()
+    assert got["行业"] == str(c.industry) and got["所属地区"] == str(c.region)
+    assert got["税号"] == "TAX9" and got["银行账号"] == "6222"
+    assert str(got["信用额度"]) == str(c.credit_limit)
+    assert got["创建时间"] == timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")
+    assert got["所属单元"] == c.org_unit.name
+    plain_row = next(export.rows(qs, sensitive=False))
+    plain = dict(zip(export.headers(sensitive=False), plain_row, strict=True))
+    assert "税号" not in plain and plain["名称"] == "导出核对有限公司"
+
+
 def test_export_needs_both_rights(api_client: Any, rep_east: Any) -> None:
     r = api_client(rep_east).get("/api/v1/customers/export")
     assert r.status_code == 403
