@@ -1,5 +1,6 @@
 """Import in the browser: a file with two bad rows gives an error report and imports
-nothing; the fixed file imports every row, with a progress bar; the customers are listed."""
+nothing; the fixed file warns of a likely duplicate row yet imports every row, with a progress
+bar; the customers are listed."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,10 +35,14 @@ def test_import_with_errors_then_fixed(page: Page) -> None:
     assert not Customer.objects.filter(name__startswith="浏览器导入").exists()
 
     page.click("#import-another")
-    page.set_input_files("#id_file", _file([*GOOD, "修好的浏览器导入公司,,,,"]))  # type: ignore[arg-type]
+    fixed = [*GOOD, "修好的浏览器导入公司,,,,021-1"]  # row 4: the phone of row 2, a warning
+    page.set_input_files("#id_file", _file(fixed))  # type: ignore[arg-type]
     page.click("#import-upload")
     expect(page.locator("#import-ready")).to_be_visible()
     expect(page.locator("#import-preview tbody tr")).to_have_count(3)
+    expect(page.locator("#import-warnings tbody tr")).to_have_count(1)
+    expect(page.locator("#import-warnings")).to_contain_text("疑似与第 2 行重复：电话相同")
+    expect(page.locator("#import-commit")).to_be_enabled()
     page.click("#import-commit")
     expect(page.locator("#job-progress")).to_be_visible()
     expect(page.locator("#import-done")).to_contain_text("3")

@@ -398,7 +398,10 @@ def customer_import(
 
     Answers 202 with a job id at once; poll `/api/v1/jobs/{id}`. `mapping` is optional JSON
     {field: column header}; unmapped fields are found by their Chinese or English header.
-    `dry_run` only checks. A failed job's `result.errors` lists each row's errors.
+    `dry_run` only checks. A failed job's `result.errors` lists each row's errors. The result
+    also lists likely duplicates, which do not stop the import: `warning_count` and the first
+    `warnings` (`row`, `reasons`, `message`, `customer_code` and `customer_name` — empty for a
+    customer outside the caller's scope —, `other_row` for a row like an earlier one).
     """
     job = imports.import_start(
         user=request.user,

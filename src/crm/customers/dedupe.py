@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,6 +141,73 @@ def find_duplicates(
         for m in matches:
             m.visible = m.pk in seen
     return matches
+
+
+# The exact keys a batch is looked up by (import): each has an index on customers_customer.
+BATCH_KEYS = ("tax_id", "phone", "name_key")
+PER_KEY = 5  # batch: customers read per key value on average at most (a shared phone)
+
+
+def _key_in(key: str, values: set[str]) -> Any:
+    """`key IN values`; on PostgreSQL `= ANY` of one array parameter (the same index scan):
+    compiling hundreds of placeholders would cost more than the query."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{key}__in": values})
+    column = (
+        f"{connection.ops.quote_name(Customer._meta.db_table)}.{connection.ops.quote_name(key)}"
+    )
+    # The column is one of BATCH_KEYS, quoted; the values are a parameter.
+    return RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=BooleanField())  # noqa: S611
+
+
+def find_duplicates_many(
+    *, user: Any, candidates: dict[Any, dict[str, str]], limit: int = 3
+) -> dict[Any, list[Match]]:
+    """Likely duplicates among live customers of many candidates at once (an import's chunk).
+
+    `candidates`: id → {"name_key", "uscc", "tax_id", "phone"}. Unlike find_duplicates only
+    exact keys are looked up — one query per key of BATCH_KEYS with `IN`, and one for the
+    matches' scope — so the cost does not depend on how common a name's first characters
+    are. Scored and marked visible as find_duplicates does; at most `limit` matches per
+    candidate, best first.
+    """
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for key in BATCH_KEYS:
+        values = {c[key] for c in candidates.values() if c.get(key)}
+        found[key] = {}
+        if not values:
+            continue
+        # A cap, not a rank per value: a value shared by thousands must not flood the chunk.
+        rows = (
+            Customer.objects.filter(_key_in(key, values))
+            .order_by()
+            .values(*_FIELDS)[: PER_KEY * len(values)]
+        )
+        for r in rows:
+            found[key].setdefault(r[key], []).append(r)
+    out: dict[Any, list[Match]] = {}
+    for id_, me in candidates.items():
+        alike: dict[int, dict[str, Any]] = {}
+        for key in BATCH_KEYS:
+            for r in found[key].get(me.get(key) or "", ()):
+                alike[r["pk"]] = r
+        matches = []
+        for r in alike.values():
+            score, reasons = _score(me, r)
+            if reasons:
+                owner = r["owner__name"] or ""
+                matches.append(Match(r["pk"], r["code"], r["name"], owner, score, reasons))
+        if matches:
+            matches.sort(key=lambda m: (-m.score, m.pk))
+            out[id_] = matches[:limit]
+    scope = scope_q(user, Module.CUSTOMERS)
+    ids = {m.pk for matches in out.values() for m in matches}
+    if ids and scope:  # an empty Q: the user sees every customer
+        seen = set(Customer.objects.filter(scope, pk__in=ids).values_list("pk", flat=True))
+        for matches in out.values():
+            for m in matches:
+                m.visible = m.pk in seen
+    return out
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -32,7 +32,7 @@ from crm.core.modules import Action, Module
 from crm.org.models import User
 from crm.org.selectors import employees_for_user
 
-from . import divisions, selectors, services, services_import
+from . import dedupe, divisions, selectors, services, services_import
 from .importfiles import (
     SENSITIVE,
     Kind,
@@ -49,6 +49,8 @@ from .models import Choice, Contact, Customer, CustomerStatus, DecisionRole
 JOB_KIND = "customers.import"
 PREVIEW_ROWS = 20
 MAX_ERRORS = 1000  # kept in the job's result; `error_count` says how many in all
+MAX_WARNINGS = 500  # likewise for likely duplicates; `warning_count` says how many in all
+MATCHES_PER_ROW = 3  # existing customers named in the warnings of one row at most
 CHUNK = 500
 # Stands for the customer code in a search key computed before the code is assigned.
 CODE_MARK = "@@code@@"
@@ -162,6 +164,50 @@ class RowError:
 
 
 @dataclass
+class RowWarning:
+    """A likely duplicate (issue 3 point 7): of an existing customer or of an earlier row.
+    Not an error: the row can still be imported."""
+
+    row: int
+    reasons: list[str]  # keys of dedupe.REASONS
+    message: str
+    customer_code: str = ""  # empty when the customer is outside the importer's scope
+    customer_name: str = ""
+    other_row: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return vars(self)
+
+
+def _labels(reasons: list[str]) -> str:
+    return "、".join(str(dedupe.REASONS[r]) for r in reasons)
+
+
+def _customer_warning(row: int, match: dedupe.Match) -> RowWarning:
+    reasons = _labels(match.reasons)
+    if not match.visible:  # as on create: never the code or name of a customer one may not see
+        message = _("Looks like a customer you may not see (owner %(owner)s): %(reasons)s.") % {
+            "owner": match.owner or "—",
+            "reasons": reasons,
+        }
+        return RowWarning(row, match.reasons, message)
+    message = _("Looks like customer %(code)s %(name)s: %(reasons)s.") % {
+        "code": match.code,
+        "name": match.name,
+        "reasons": reasons,
+    }
+    return RowWarning(row, match.reasons, message, match.code, match.name)
+
+
+def _row_warning(row: int, other: int, reasons: list[str]) -> RowWarning:
+    message = _("Looks like row %(row)s: %(reasons)s.") % {
+        "row": other,
+        "reasons": _labels(reasons),
+    }
+    return RowWarning(row, reasons, message, other_row=other)
+
+
+@dataclass
 class Checker:
     """Checks rows of one file for one user; collects errors and the prepared rows."""
 
@@ -172,12 +218,16 @@ class Checker:
     out: Callable[[Any], None] | None  # takes each row to write; None: a dry run
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    warnings: list[RowWarning] = field(default_factory=list)
+    warning_count: int = 0
     rows: int = 0
     good: int = 0
     preview: list[dict[str, str]] = field(default_factory=list)
     _choices: dict[str, dict[str, Choice]] = field(default_factory=dict)
     _owners: dict[str, Any] = field(default_factory=dict)
     _uscc_rows: dict[str, int] = field(default_factory=dict)
+    # The first good row of each tax ID, phone and name key (dedupe.BATCH_KEYS) so far.
+    _key_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     _primary: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -204,6 +254,35 @@ class Checker:
             self.error_count += 1
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(RowError(row, key, self.column_name(key), value, str(message)))
+
+    def warn(self, make: Callable[[], RowWarning]) -> None:
+        """Count a warning; make it only while the list is not full (a file of copies)."""
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(make())
+
+    def _warn_within_file(self, n: int, keys: dict[str, str]) -> None:
+        """Warn of an earlier good row with the same tax ID, phone or name key."""
+        others: dict[int, list[str]] = {}
+        for key in dedupe.BATCH_KEYS:
+            value = keys[key]
+            if not value:
+                continue
+            seen = self._key_rows.setdefault(key, {})
+            first = seen.setdefault(value, n)
+            if first != n:
+                others.setdefault(first, []).append("name" if key == "name_key" else key)
+        for other, reasons in sorted(others.items()):
+            self.warn(partial(_row_warning, n, other, reasons))
+
+    def _warn_existing(self, candidates: dict[int, dict[str, str]]) -> None:
+        """Warn of live customers like the chunk's good rows: a few queries per chunk."""
+        found = dedupe.find_duplicates_many(
+            user=self.user, candidates=candidates, limit=MATCHES_PER_ROW
+        )
+        for n in sorted(found):
+            for match in found[n]:
+                self.warn(partial(_customer_warning, n, match))
 
     def values(self, cells: list[str]) -> dict[str, str]:
         out = {}
@@ -234,6 +313,7 @@ class Checker:
 
     def _check_customers(self, raws: list[tuple[int, dict[str, str]]]) -> None:
         usccs = {}
+        candidates: dict[int, dict[str, str]] = {}  # good rows' keys, for likely duplicates
         for n, raw in raws:
             self.rows += 1
             row_errors: dict[str, list[str]] = {}
@@ -312,9 +392,18 @@ class Checker:
                     self.error(n, key, raw.get(key, ""), messages)
                 continue
             self.good += 1
+            name = values["name"]
+            name_key = services.normalise_name(name)
+            keys = {
+                "name_key": name_key,
+                "uscc": uscc,
+                "tax_id": values.get("tax_id", ""),
+                "phone": values.get("phone", ""),
+            }
+            candidates[n] = keys
+            self._warn_within_file(n, keys)
             if self.error_count or owner is None or unit is None or self.out is None:
                 continue  # nothing will be written; the rest only needs checking
-            name = values["name"]
             keyed = _Keyed(name, values.get("short_name", ""), values.get("phone", ""), uscc)
             prepared = [
                 name,
@@ -335,7 +424,7 @@ class Checker:
                 owner.pk,
                 unit.pk,
                 services.customer_search_text(keyed, []),
-                services.normalise_name(name),
+                name_key,
                 *(getattr(values.get(k), "pk", None) for k in services.CHOICE_FIELDS),
             ]
             self.out(prepared)
@@ -347,12 +436,15 @@ class Checker:
         for uscc in taken:
             n = usccs[uscc]
             self.good -= 1
+            candidates.pop(n, None)
             self.error(
                 n,
                 "uscc",
                 uscc,
                 [_("Another customer already has this unified social credit code.")],
             )
+        if candidates:
+            self._warn_existing(candidates)
 
     # contacts --------------------------------------------------------------------------
 
@@ -553,6 +645,8 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
                 "valid": checker.good,
                 "error_count": checker.error_count,
                 "errors": sorted((e.as_dict() for e in checker.errors), key=lambda e: e["row"]),
+                "warning_count": checker.warning_count,
+                "warnings": sorted((w.as_dict() for w in checker.warnings), key=lambda w: w["row"]),
                 "preview": checker.preview,
             }
             if checker.error_count and not dry_run:
