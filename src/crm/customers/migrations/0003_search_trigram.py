@@ -1,37 +1,14 @@
-"""PostgreSQL only: a trigram index so substring search on search_text uses an index.
-
-A no-op on SQLite. When the role may not create the pg_trgm extension, the index is skipped
-(search still works, by a sequential scan).
-"""
+"""PostgreSQL only: a trigram index so substring search on search_text uses an index
+(see crm.core.trigram)."""
 
 from django.db import migrations
 
-INDEX = "customers_customer_search_trgm"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SAVEPOINT crm_trgm")
-        try:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except Exception:
-            cursor.execute("ROLLBACK TO SAVEPOINT crm_trgm")
-            return
-        cursor.execute("RELEASE SAVEPOINT crm_trgm")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON customers_customer "
-            "USING gin (search_text gin_trgm_ops)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from crm.core.trigram import trigram_index
 
 
 class Migration(migrations.Migration):
     dependencies = [("customers", "0002_seed_choices")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        trigram_index("customers_customer_search_trgm", "customers_customer", "search_text")
+    ]
