@@ -73,6 +73,19 @@ def test_ids_beyond_64_bits_are_404(client: Any, path: str) -> None:
     _assert_error(client.get(path), 404)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/forecast/export?owner_id={BIG}",
+        f"/api/v1/opportunities?customer_id={BIG}",
+        f"/api/v1/leads?source_id={BIG}",
+        f"/api/v1/customers?owner_id={BIG}",
+    ],
+)
+def test_filter_ids_beyond_64_bits_are_422(client: Any, path: str) -> None:
+    _assert_error(client.get(path), 422, path.split("?")[1].split("=")[0])
+
+
 def test_huge_page_number_is_an_empty_page(client: Any) -> None:
     res = client.get(f"/api/v1/org-units?page={BIG}")
     assert res.status_code == 200, res.content

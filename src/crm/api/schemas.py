@@ -83,6 +83,8 @@ class PageOut(BaseModel, Generic[T]):
 
 
 # Query parameters of every list: the limits `crm.core.pagination.paginate` enforces.
+# A primary key the database can hold (larger ones would fail in the query, not validate).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Field(ge=1)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from crm.api.schemas import (
     ERRORS,
     WRITE_ERRORS,
+    Id,
     JobStartedOut,
     PageNumber,
     PageOut,
@@ -158,12 +159,12 @@ Ordering = Enum("Ordering", {o: o for o in sorted(selectors.ORDERINGS)}, type=st
 
 class CustomerQuery(Schema):
     search: str = ""
-    owner_id: int | None = None
-    unit_id: int | None = None
-    region_id: int | None = None
-    industry_id: int | None = None
-    rating_id: int | None = None
-    credit_level_id: int | None = None
+    owner_id: Id | None = None
+    unit_id: Id | None = None
+    region_id: Id | None = None
+    industry_id: Id | None = None
+    rating_id: Id | None = None
+    credit_level_id: Id | None = None
     status: CustomerStatus | None = None
     tag: str = ""
     created_from: IsoDate | None = None

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from crm.api.schemas import InputSchema
+from crm.api.schemas import Id, InputSchema
 
 from .models import Channel, CustomerStatus, DecisionRole, Direction
 
@@ -16,7 +16,6 @@ Short = Annotated[str, StringConstraints(max_length=60)]
 Medium = Annotated[str, StringConstraints(max_length=200)]
 Long = Annotated[str, StringConstraints(max_length=5000)]
 Amount = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 14, decimal_places=4)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

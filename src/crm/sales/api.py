@@ -9,7 +9,16 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, Text, page_out
+from crm.api.schemas import (
+    ERRORS,
+    WRITE_ERRORS,
+    Id,
+    PageNumber,
+    PageOut,
+    PageSize,
+    Text,
+    page_out,
+)
 from crm.core.access import require, require_special
 from crm.core.errors import NotFound, ValidationFailed
 from crm.core.fields import quantize
@@ -146,10 +155,10 @@ def _resolve(user: Any, data: dict[str, Any], customer: Any) -> dict[str, Any]:
 
 class OpportunityQuery(Schema):
     search: Text = ""
-    owner_id: int | None = None
-    unit_id: int | None = None
-    customer_id: int | None = None
-    stage_id: int | None = None
+    owner_id: Id | None = None
+    unit_id: Id | None = None
+    customer_id: Id | None = None
+    stage_id: Id | None = None
     status: OpportunityStatus | None = None
     close_from: IsoDate | None = None
     close_to: IsoDate | None = None
@@ -304,7 +313,7 @@ def _stage_out(s: Stage) -> Stage:
 
 
 @router.get("/stages", response={200: list[StageOut], **ERRORS}, tags=["stages"])
-def stage_list(request: HttpRequest, business_unit_id: int | None = None) -> Any:
+def stage_list(request: HttpRequest, business_unit_id: Id | None = None) -> Any:
     """The stages `business_unit_id` uses, in order: its own set, else the default set."""
     require(request.user, Module.SALES, Action.VIEW)
     return list(selectors.stages_for(business_unit_get(business_unit_id, read=True)))
@@ -340,7 +349,7 @@ def stage_patch(request: HttpRequest, stage_id: int, payload: StagePatch) -> Any
 
 
 @router.delete("/stages/{stage_id}", response={204: None, **WRITE_ERRORS}, tags=["stages"])
-def stage_delete(request: HttpRequest, stage_id: int, business_unit_id: int | None = None) -> Any:
+def stage_delete(request: HttpRequest, stage_id: int, business_unit_id: Id | None = None) -> Any:
     require(request.user, Module.SALES, Action.VIEW)
     stage = selectors.stage_get(stage_id)
     require_stage_admin(request.user)
@@ -359,8 +368,8 @@ class ForecastQuery(Schema):
     group_by: GroupBy = GroupBy.owner
     start: IsoDate | None = None
     end: IsoDate | None = None
-    business_unit_id: int | None = None
-    owner_id: int | None = None
+    business_unit_id: Id | None = None
+    owner_id: Id | None = None
 
 
 def forecast_for(user: Any, q: ForecastQuery) -> Any:

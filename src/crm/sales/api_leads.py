@@ -7,7 +7,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, Text, page_out
+from crm.api.schemas import (
+    ERRORS,
+    WRITE_ERRORS,
+    Id,
+    PageNumber,
+    PageOut,
+    PageSize,
+    Text,
+    page_out,
+)
 from crm.core.access import require
 from crm.core.errors import ValidationFailed
 from crm.core.modules import Action, Module
@@ -99,9 +108,9 @@ def _resolve(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 class LeadQuery(Schema):
     search: Text = ""
     status: LeadStatus | None = None
-    owner_id: int | None = None
-    unit_id: int | None = None
-    source_id: int | None = None
+    owner_id: Id | None = None
+    unit_id: Id | None = None
+    source_id: Id | None = None
     ordering: str = selectors.DEFAULT_LEAD_ORDERING
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from crm.api.schemas import InputSchema
+from crm.api.schemas import Id, InputSchema
 from crm.customers.schemas import IsoDate, Ref
 
 from .models import ForecastCategory, LeadStatus
@@ -18,7 +18,6 @@ Medium = Annotated[str, StringConstraints(max_length=200)]
 Long = Annotated[str, StringConstraints(max_length=5000)]
 Amount = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 14, decimal_places=4)]
 Quantity = Annotated[Decimal, Field(gt=0, lt=Decimal(10) ** 14, decimal_places=4)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Percent = Annotated[int, Field(ge=0, le=100)]
 

@@ -7,12 +7,11 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from crm.api.schemas import InputSchema
+from crm.api.schemas import Id, InputSchema
 from crm.customers.schemas import IsoDate, IsoDateTime, Ref
 
 from .models_activities import ActivityKind, PeriodKind
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Long = Annotated[str, StringConstraints(max_length=5000)]
