@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "crm.customers",
     "crm.products",
     "crm.sales",
+    "crm.service",
     "crm.web",
     "crm.api",
 ]

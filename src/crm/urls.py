@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/", include("crm.customers.urls")),
     path("products/", include("crm.products.urls")),
     path("sales/", include("crm.sales.urls")),
+    path("service/", include("crm.service.urls")),
     path("jobs/", include("crm.core.urls")),
     path("", include("crm.web.urls")),
 ]

@@ -128,6 +128,7 @@ def _mount() -> None:
     api.add_router("/", "crm.products.api.router")
     api.add_router("/", "crm.sales.api.router")
     api.add_router("/", "crm.sales.api_activities.router")
+    api.add_router("/", "crm.service.api.router")
     api.add_router("/", "crm.core.api.router")
 
 

@@ -66,6 +66,11 @@ class Command(BaseCommand):
             "Demo activities: created {activities} visits, calls and tasks, "
             "{targets} targets".format(**made)
         )
+        from crm.service.demo import load_tickets
+
+        made = load_tickets(customers=max(0, opts["customers"]))
+        bulk_rows += sum(made.values())
+        self.stdout.write("Demo service: created {tickets} tickets".format(**made))
         if bulk_rows < 10_000:
             return
         from django.apps import apps

@@ -1,0 +1,145 @@
+"""Demo tickets (`crm demo --customers N`): about one per ten customers (the customers whose id
+ends in 3), of every type and status, in the call centre's queue, over the last year.
+
+Set-based like the sales demo: rows are generated in one pass and written with crm.core.bulk
+(COPY on PostgreSQL, batched INSERT elsewhere); idempotent (a customer with a ticket gets no
+second one). Each ticket gets its status log (created, and its current status) and, once
+answered, one reply.
+"""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Mod
+from django.utils import timezone
+
+from crm.core.bulk import Writer, defaults, reserve_ids
+from crm.customers.models import Customer
+from crm.org.models import OrgUnit, User
+
+from .models import (
+    Channel,
+    EntryKind,
+    Priority,
+    StatusChange,
+    Ticket,
+    TicketCategory,
+    TicketEntry,
+    TicketStatus,
+    TicketType,
+)
+from .seed import seed_types
+
+REMAINDER = 3  # customer id % 10
+BATCH = 5000
+_TITLES = ["产品使用咨询", "到货延误", "设备异响", "包装破损退货", "希望增加规格", "发票问题"]
+_STATUSES = [
+    (TicketStatus.NEW, 2),
+    (TicketStatus.ASSIGNED, 2),
+    (TicketStatus.IN_PROGRESS, 2),
+    (TicketStatus.WAITING, 1),
+    (TicketStatus.RESOLVED, 3),
+    (TicketStatus.CLOSED, 10),
+]
+
+
+@transaction.atomic
+def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
+    seed_types(TicketType, TicketCategory)
+    agent = User.objects.filter(username="agent").first()
+    queue = agent.unit if agent else OrgUnit.objects.filter(parent__isnull=True).first()
+    if queue is None:
+        return {"tickets": 0}
+    done = Ticket.all_objects.values("customer_id")
+    todo = list(
+        Customer.objects.annotate(r=Mod("id", 10))
+        .filter(r=REMAINDER)
+        .exclude(pk__in=done)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: max(0, customers) // 10 + 1]
+    )
+    if not todo:
+        return {"tickets": 0}
+    rng = random.Random(seed)
+    types = list(TicketType.objects.all())
+    categories: dict[int, list[int]] = {}
+    for cat in TicketCategory.objects.values("pk", "type_id"):
+        categories.setdefault(cat["type_id"], []).append(cat["pk"])
+    statuses, weights = zip(*_STATUSES, strict=True)
+    now = timezone.now()
+    first = reserve_ids(Ticket, len(todo))
+    base, change_base, entry_base = defaults(Ticket), defaults(StatusChange), defaults(TicketEntry)
+    tickets, changes, entries = (
+        Writer(Ticket),
+        Writer(StatusChange, with_id=False),
+        Writer(TicketEntry, with_id=False),
+    )
+    t_rows: list[tuple[Any, ...]] = []
+    c_rows: list[tuple[Any, ...]] = []
+    e_rows: list[tuple[Any, ...]] = []
+    for i, customer_id in enumerate(todo):
+        pk = first + i
+        ticket_type = rng.choice(types)
+        status = rng.choices(statuses, weights)[0]
+        created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600))
+        answered = status != TicketStatus.NEW
+        responded = created + timedelta(hours=rng.randint(1, 8)) if answered else None
+        moved = responded or created
+        resolved = (
+            moved + timedelta(days=rng.randint(0, 5))
+            if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+            else None
+        )
+        closed = (
+            resolved + timedelta(days=2) if status == TicketStatus.CLOSED and resolved else None
+        )
+        last = closed or resolved or moved
+        row = {
+            **base,
+            "id": pk,
+            "number": f"T{pk:09d}",
+            "title": rng.choice(_TITLES),
+            "type_id": ticket_type.pk,
+            "category_id": rng.choice(categories.get(ticket_type.pk, [None])),
+            "channel": rng.choice(Channel.values),
+            "priority": rng.choice(Priority.values),
+            "status": status,
+            "customer_id": customer_id,
+            "owner_id": agent.pk if agent and answered else None,
+            "org_unit_id": queue.pk,
+            "status_changed_at": last,
+            "first_response_at": responded,
+            "resolved_at": resolved,
+            "closed_at": closed,
+            "created_at": created,
+            "updated_at": last,
+            "created_by_id": agent.pk if agent else None,
+            "updated_by_id": agent.pk if agent else None,
+        }
+        t_rows.append(tuple(row.values()))
+        actor = agent.pk if agent else None
+        log = [("", TicketStatus.NEW, created)]
+        if status != TicketStatus.NEW:
+            log.append((TicketStatus.NEW, status, last))
+        for from_status, to_status, at in log:
+            c = {**change_base, "ticket_id": pk, "from_status": from_status, "to_status": to_status,
+                 "changed_at": at, "changed_by_id": actor}  # fmt: skip
+            c.pop("id", None)
+            c_rows.append(tuple(c.values()))
+        if responded:
+            e = {**entry_base, "ticket_id": pk, "kind": EntryKind.REPLY,
+                 "body": "您好，已收到您的反馈，我们正在处理。", "created_at": responded,
+                 "author_id": actor}  # fmt: skip
+            e.pop("id", None)
+            e_rows.append(tuple(e.values()))
+        if len(t_rows) >= BATCH:
+            tickets.write(t_rows)
+            changes.write(c_rows)
+            entries.write(e_rows)
+            t_rows, c_rows, e_rows = [], [], []
+    tickets.write(t_rows)
+    changes.write(c_rows)
+    entries.write(e_rows)
+    return {"tickets": len(todo)}

@@ -1,0 +1,207 @@
+"""Tickets (SVC-1): types and categories an administrator edits, tickets with their status log
+and their notes/replies.
+
+The queue of a ticket is its `org_unit` (a team such as 客服中心): agents see the tickets of the
+units their service scope covers. `owner` is the agent the ticket is assigned to (empty while it
+waits in the queue).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.models import BaseModel
+
+
+class TicketType(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketCategory(models.Model):
+    type = models.ForeignKey(
+        TicketType, verbose_name=_("type"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ticket category")
+        verbose_name_plural = _("ticket categories")
+        ordering = ["type", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web")
+    IM = "im", _("Instant message")
+    VISIT = "visit", _("Visit")
+    PORTAL = "portal", _("Customer portal")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting on customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Ticket(BaseModel):
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    type = models.ForeignKey(
+        TicketType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        TicketCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_tickets",
+    )
+    org_unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="service_tickets",
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["org_unit", "status", "updated_at"], name="svc_ticket_queue"),
+            models.Index(fields=["owner", "status", "updated_at"], name="svc_ticket_agent"),
+            models.Index(fields=["customer", "updated_at"], name="svc_ticket_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class StatusChange(models.Model):
+    """One status move; the log SLA timers read (time spent waiting on the customer)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=TicketStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=TicketStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket status change")
+        verbose_name_plural = _("ticket status changes")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class EntryKind(models.TextChoices):
+    NOTE = "note", _("Internal note")
+    REPLY = "reply", _("Reply to the customer")
+
+
+class TicketEntry(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=EntryKind.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ticket entry")
+        verbose_name_plural = _("ticket entries")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]

@@ -1,0 +1,118 @@
+"""Every read of tickets, scoped to the user.
+
+A user sees the tickets of the queues (units) their service scope covers, plus — if they may
+view the service module at all — the tickets of the customers they see in the customers
+module (a rep sees their own customers' tickets). Only the first kind may be edited.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from crm.core.access import get_access, get_in_scope, scope_q
+from crm.core.modules import Action, Module
+from crm.customers.models import Customer
+
+from .models import StatusChange, Ticket, TicketCategory, TicketEntry, TicketStatus, TicketType
+
+ORDERINGS = {
+    "updated": "-updated_at",
+    "created": "-created_at",
+    "priority": "priority_rank",
+    "number": "-number",
+}
+OPEN_STATUSES = [
+    s for s in TicketStatus.values if s not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+]
+
+
+def _visible_q(user: Any) -> Q:
+    if not get_access(user).can(Module.SERVICE, Action.VIEW):
+        return Q(pk__in=[])
+    customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS)).values("pk")
+    return scope_q(user, Module.SERVICE) | Q(customer__in=customers)
+
+
+def tickets_for_user(user: Any) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(_visible_q(user)).select_related(
+        "type", "category", "customer", "contact", "product", "owner", "org_unit"
+    )
+
+
+@dataclass
+class TicketFilters:
+    mine: bool = False
+    queue: int | None = None
+    status: str = ""
+    open_only: bool = False
+    type: int | None = None
+    priority: str = ""
+    customer: int | None = None
+    search: str = ""
+    ordering: str = "updated"
+
+
+def ticket_list(user: Any, filters: TicketFilters) -> QuerySet[Ticket]:
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = tickets_for_user(user)
+    if filters.mine:
+        qs = qs.filter(owner=user.pk)
+    if filters.queue:
+        qs = qs.filter(org_unit=filters.queue)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.customer:
+        qs = qs.filter(customer=filters.customer)
+    if filters.search:
+        term = filters.search.strip()[:100]
+        qs = qs.filter(Q(number__icontains=term) | Q(title__icontains=term))
+    order = ORDERINGS.get(filters.ordering, ORDERINGS["updated"])
+    if order == "priority_rank":
+        ranks = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+        qs = qs.annotate(
+            priority_rank=Case(
+                *[When(priority=k, then=Value(v)) for k, v in ranks.items()],
+                output_field=IntegerField(),
+            )
+        )
+    return qs.order_by(order, "-id")
+
+
+def ticket_get_for_user(*, user: Any, pk: Any) -> Ticket:
+    return get_in_scope(tickets_for_user(user), pk)
+
+
+def can_edit(user: Any, ticket: Ticket) -> bool:
+    """Editing needs the service edit right and the ticket's queue within the service scope
+    (seeing it through the customer alone is read-only)."""
+    if not get_access(user).can(Module.SERVICE, Action.EDIT):
+        return False
+    return Ticket.objects.filter(scope_q(user, Module.SERVICE), pk=ticket.pk).exists()
+
+
+def entries_of(ticket: Ticket) -> QuerySet[TicketEntry]:
+    return ticket.entries.select_related("author")
+
+
+def status_changes_of(ticket: Ticket) -> QuerySet[StatusChange]:
+    return ticket.status_changes.select_related("changed_by")
+
+
+def types() -> QuerySet[TicketType]:
+    return TicketType.objects.filter(active=True).prefetch_related("categories")
+
+
+def type_get(pk: Any) -> TicketType | None:
+    return TicketType.objects.filter(pk=pk, active=True).first()
+
+
+def category_get(pk: Any) -> TicketCategory | None:
+    return TicketCategory.objects.filter(pk=pk, active=True).first()

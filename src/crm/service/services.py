@@ -1,0 +1,189 @@
+"""Every write to tickets: in a transaction, versioned, audited (SVC-1).
+
+Status moves follow TRANSITIONS only; each is version-checked (stale → StaleVersion, 409) and
+logged as a StatusChange with who and when. A customer-visible reply sets first_response_at.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.core.errors import Conflict, ValidationFailed
+from crm.core.services import record_create, record_update
+
+from .models import EntryKind, StatusChange, Ticket, TicketEntry, TicketStatus
+
+S = TicketStatus
+# The allowed edges of the status graph; reopen goes back to in progress.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED}),
+    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.WAITING, S.RESOLVED}),
+    S.IN_PROGRESS: frozenset({S.WAITING, S.RESOLVED}),
+    S.WAITING: frozenset({S.IN_PROGRESS, S.RESOLVED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),
+    S.CLOSED: frozenset({S.IN_PROGRESS}),
+}
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "type",
+    "category",
+    "channel",
+    "priority",
+    "contact",
+    "product",
+)
+
+
+def allowed_targets(status: str) -> list[str]:
+    return [s for s in S.values if s in TRANSITIONS.get(status, frozenset())]
+
+
+def _clean(values: dict[str, Any], customer: Any) -> dict[str, Any]:
+    out = dict(values)
+    errors: dict[str, list[str]] = {}
+    if "title" in out:
+        out["title"] = str(out["title"] or "").strip()
+        if not out["title"]:
+            errors["title"] = [_("Enter the ticket's title.")]
+    contact = out.get("contact")
+    if contact is not None and contact.customer_id != customer.pk:
+        errors["contact_id"] = [_("This contact belongs to another customer.")]
+    category, ticket_type = out.get("category"), out.get("type")
+    if category is not None and ticket_type is not None and category.type_id != ticket_type.pk:
+        errors["category_id"] = [_("This category belongs to another ticket type.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return out
+
+
+def _check_agent(owner: Any, queue: Any) -> None:
+    """The assigned agent must be a member of the queue (its unit or a unit below)."""
+    unit = getattr(owner, "unit", None)
+    if owner is not None and (unit is None or not unit.path.startswith(queue.path)):
+        raise ValidationFailed(fields={"owner_id": [_("Choose an agent of the ticket's queue.")]})
+
+
+def _number(pk: int) -> str:
+    return f"T{pk:09d}"
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: Any,
+    customer: Any,
+    title: str,
+    type: Any,
+    queue: Any = None,
+    owner: Any = None,
+    **fields: Any,
+) -> Ticket:
+    """A new ticket in `queue` (default: the actor's unit); assigned when `owner` is given."""
+    data = _clean({"title": title, "type": type, **fields}, customer)
+    queue = queue or actor.unit
+    _check_agent(owner, queue)
+    now = timezone.now()
+    status = S.ASSIGNED if owner is not None else S.NEW
+    ticket = Ticket(
+        customer=customer,
+        owner=owner,
+        org_unit=queue,
+        status=status,
+        status_changed_at=now,
+        **data,
+    )
+    record_create(instance=ticket, actor=actor)
+    Ticket.all_objects.filter(pk=ticket.pk).update(number=_number(ticket.pk))
+    ticket.number = _number(ticket.pk)
+    StatusChange.objects.create(
+        ticket=ticket, from_status="", to_status=status, changed_at=now, changed_by=actor
+    )
+    return ticket
+
+
+def ticket_update(*, ticket: Ticket, version: int, actor: Any, **changes: Any) -> Ticket:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changes = dict(changes)
+    new_type = changes.get("type")
+    old_category = ticket.category
+    # A new type drops a category of the old type rather than refusing the change.
+    if (
+        new_type is not None
+        and "category" not in changes
+        and old_category is not None
+        and old_category.type_id != new_type.pk
+    ):
+        changes["category"] = None
+    data = _clean({"type": ticket.type, "category": old_category, **changes}, ticket.customer)
+    data = {k: v for k, v in data.items() if k in changes}
+    return record_update(instance=ticket, version=version, changes=data, actor=actor)
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    to: str,
+    version: int,
+    actor: Any,
+    comment: str = "",
+    owner: Any = None,
+) -> Ticket:
+    """Move along an allowed edge; `owner` assigns the agent on the way (to "assigned")."""
+    if to not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise Conflict(
+            _("A ticket that is %(from)s cannot become %(to)s.")
+            % {"from": S(ticket.status).label, "to": S(to).label if to in S.values else to},
+            code="invalid_transition",
+        )
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": to, "status_changed_at": now}
+    if owner is not None:
+        _check_agent(owner, ticket.org_unit)
+        changes["owner"] = owner
+    elif ticket.owner_id is None:
+        # Whoever moves an unassigned ticket on is the one working it.
+        changes["owner"] = actor
+    if to == S.RESOLVED:
+        changes["resolved_at"] = now
+    elif to == S.CLOSED:
+        changes["closed_at"] = now
+        if ticket.resolved_at is None:
+            changes["resolved_at"] = now
+    elif ticket.status in (S.RESOLVED, S.CLOSED):  # reopened
+        changes["resolved_at"] = None
+        changes["closed_at"] = None
+    updated = record_update(instance=ticket, version=version, changes=changes, actor=actor)
+    StatusChange.objects.create(
+        ticket=updated,
+        from_status=ticket.status,
+        to_status=to,
+        changed_at=now,
+        changed_by=actor,
+        comment=comment.strip()[:500],
+    )
+    return updated
+
+
+@transaction.atomic
+def entry_add(*, ticket: Ticket, kind: str, body: str, actor: Any) -> TicketEntry:
+    """A note (internal) or reply (customer-visible); the first reply is the first response."""
+    text = str(body or "").strip()
+    if not text:
+        raise ValidationFailed(fields={"body": [_("Enter the text.")]})
+    now = timezone.now()
+    entry = TicketEntry.objects.create(
+        ticket=ticket, kind=kind, body=text, created_at=now, author=actor
+    )
+    if kind == EntryKind.REPLY:
+        Ticket.all_objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
+            first_response_at=now
+        )
+    # A new entry is a change of the ticket: lists sorted by activity see it.
+    Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=now)
+    return entry
