@@ -5,7 +5,7 @@ Customers store the six-digit-style codes ("31", "3101", "310101"); names come f
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -56,3 +56,41 @@ def full_name(province: str, city: str, district: str) -> str:
         names.append(city_name)
     names.append(name_of(district))
     return " ".join(n for n in names if n)
+
+
+@cache
+def _division_index(parent: str) -> dict[str, str]:
+    """Children of a division by code, full name and short name (上海市, 上海)."""
+    index: dict[str, str] = {}
+    for d in children(parent):
+        index[d.code] = d.code
+        index[d.name] = d.code
+        for suffix in ("省", "市", "自治区", "特别行政区", "区", "县"):
+            if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
+                index.setdefault(d.name[: -len(suffix)], d.code)
+    return index
+
+
+def resolve_address(province: str, city: str, district: str) -> tuple[str, str, str]:
+    """Names or codes → codes; what cannot be found stays as given (check_address says why).
+
+    A district without its city (上海市 / 浦东新区) is looked for in every city of the province.
+    """
+    p = _division_index("").get(province, province) if province else ""
+    c = _division_index(p).get(city, city) if city and p else city
+    d = district
+    if district and c and get(c):
+        d = _division_index(c).get(district, district)
+    elif district and not city and p:
+        c, d = _districts_of_province(p).get(district, ("", district))
+    return p, c, d
+
+
+@cache
+def _districts_of_province(province: str) -> dict[str, tuple[str, str]]:
+    """Every district of a province by code and name → (city code, district code)."""
+    index: dict[str, tuple[str, str]] = {}
+    for city in reversed(children(province)):  # the first city wins a clash
+        for key, code in _division_index(city.code).items():
+            index[key] = (city.code, code)
+    return index

@@ -349,3 +349,33 @@ def template_xlsx(columns: Sequence[Column], title: Any) -> bytes:
 
 def template_filename(kind: str, ext: str) -> str:
     return f"{kind}-import-template.{ext}"
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+YES = frozenset({"是", "y", "yes", "true", "1", "✓", "√"})
+NO = frozenset({"否", "n", "no", "false", "0", "✗", "×"})
+
+
+def truthy(
+    value: str, *, blank: bool = False, yes: frozenset[str] = YES, no: frozenset[str] = NO
+) -> bool | None:
+    """A yes/no cell as written in Chinese or English spreadsheets; None when it is neither."""
+    v = value.strip().lower()
+    if not v:
+        return blank
+    if v in yes:
+        return True
+    if v in no:
+        return False
+    return None
+
+
+def parse_date(value: str) -> date | None:
+    text = value.strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time zone
+        except ValueError:
+            continue
+    return None

@@ -12,8 +12,7 @@ contacts afterwards (services_import.contacts_import).
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache, partial
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -32,7 +31,8 @@ from crm.core.modules import Action, Module
 from crm.org.models import User
 from crm.org.selectors import employees_for_user
 
-from . import dedupe, divisions, selectors, services, services_import
+from . import divisions, selectors, services, services_import
+from .import_warnings import DuplicateWarnings
 from .importfiles import (
     SENSITIVE,
     Kind,
@@ -41,7 +41,9 @@ from .importfiles import (
     en,
     mapping_from_names,
     open_table,
+    parse_date,
     save_upload,
+    truthy,
     zh,
 )
 from .models import Choice, Contact, Customer, CustomerStatus, DecisionRole
@@ -49,8 +51,6 @@ from .models import Choice, Contact, Customer, CustomerStatus, DecisionRole
 JOB_KIND = "customers.import"
 PREVIEW_ROWS = 20
 MAX_ERRORS = 1000  # kept in the job's result; `error_count` says how many in all
-MAX_WARNINGS = 500  # likewise for likely duplicates; `warning_count` says how many in all
-MATCHES_PER_ROW = 3  # existing customers named in the warnings of one row at most
 CHUNK = 500
 # Stands for the customer code in a search key computed before the code is assigned.
 CODE_MARK = "@@code@@"
@@ -80,64 +80,7 @@ PREPARED = [
 _CUSTOMER_LIMITS = {f.name: f.max_length for f in Customer._meta.fields if f.max_length}
 
 
-# --- address, lists, owners ------------------------------------------------------------------
-
-
-@cache
-def _division_index(parent: str) -> dict[str, str]:
-    """Children of a division by code, full name and short name (上海市, 上海)."""
-    index: dict[str, str] = {}
-    for d in divisions.children(parent):
-        index[d.code] = d.code
-        index[d.name] = d.code
-        for suffix in ("省", "市", "自治区", "特别行政区", "区", "县"):
-            if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
-                index.setdefault(d.name[: -len(suffix)], d.code)
-    return index
-
-
-def resolve_address(province: str, city: str, district: str) -> tuple[str, str, str]:
-    """Names or codes → codes; what cannot be found stays as given (check_address says why).
-
-    A district without its city (上海市 / 浦东新区) is looked for in every city of the province.
-    """
-    p = _division_index("").get(province, province) if province else ""
-    c = _division_index(p).get(city, city) if city and p else city
-    d = district
-    if district and c and divisions.get(c):
-        d = _division_index(c).get(district, district)
-    elif district and not city and p:
-        c, d = _districts_of_province(p).get(district, ("", district))
-    return p, c, d
-
-
-@cache
-def _districts_of_province(province: str) -> dict[str, tuple[str, str]]:
-    """Every district of a province by code and name → (city code, district code)."""
-    index: dict[str, tuple[str, str]] = {}
-    for city in reversed(divisions.children(province)):  # the first city wins a clash
-        for key, code in _division_index(city.code).items():
-            index[key] = (city.code, code)
-    return index
-
-
-def _truthy(value: str) -> bool | None:
-    v = value.strip().lower()
-    if v in {"是", "y", "yes", "true", "1", "✓", "√"}:
-        return True
-    if v in {"", "否", "n", "no", "false", "0", "✗", "×"}:
-        return False
-    return None
-
-
-def _parse_date(value: str) -> date | None:
-    text = value.strip().replace("/", "-").replace(".", "-")
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
-        try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time zone
-        except ValueError:
-            continue
-    return None
+# --- rows ---------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -164,50 +107,6 @@ class RowError:
 
 
 @dataclass
-class RowWarning:
-    """A likely duplicate (issue 3 point 7): of an existing customer or of an earlier row.
-    Not an error: the row can still be imported."""
-
-    row: int
-    reasons: list[str]  # keys of dedupe.REASONS
-    message: str
-    customer_code: str = ""  # empty when the customer is outside the importer's scope
-    customer_name: str = ""
-    other_row: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return vars(self)
-
-
-def _labels(reasons: list[str]) -> str:
-    return "、".join(str(dedupe.REASONS[r]) for r in reasons)
-
-
-def _customer_warning(row: int, match: dedupe.Match) -> RowWarning:
-    reasons = _labels(match.reasons)
-    if not match.visible:  # as on create: never the code or name of a customer one may not see
-        message = _("Looks like a customer you may not see (owner %(owner)s): %(reasons)s.") % {
-            "owner": match.owner or "—",
-            "reasons": reasons,
-        }
-        return RowWarning(row, match.reasons, message)
-    message = _("Looks like customer %(code)s %(name)s: %(reasons)s.") % {
-        "code": match.code,
-        "name": match.name,
-        "reasons": reasons,
-    }
-    return RowWarning(row, match.reasons, message, match.code, match.name)
-
-
-def _row_warning(row: int, other: int, reasons: list[str]) -> RowWarning:
-    message = _("Looks like row %(row)s: %(reasons)s.") % {
-        "row": other,
-        "reasons": _labels(reasons),
-    }
-    return RowWarning(row, reasons, message, other_row=other)
-
-
-@dataclass
 class Checker:
     """Checks rows of one file for one user; collects errors and the prepared rows."""
 
@@ -218,20 +117,17 @@ class Checker:
     out: Callable[[Any], None] | None  # takes each row to write; None: a dry run
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
-    warnings: list[RowWarning] = field(default_factory=list)
-    warning_count: int = 0
     rows: int = 0
     good: int = 0
     preview: list[dict[str, str]] = field(default_factory=list)
     _choices: dict[str, dict[str, Choice]] = field(default_factory=dict)
     _owners: dict[str, Any] = field(default_factory=dict)
     _uscc_rows: dict[str, int] = field(default_factory=dict)
-    # The first good row of each tax ID, phone and name key (dedupe.BATCH_KEYS) so far.
-    _key_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     _primary: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sensitive = selectors.can_see_sensitive(self.user)
+        self.duplicates = DuplicateWarnings(self.user)
         for choice in Choice.objects.filter(active=True):
             self._choices.setdefault(choice.kind, {})[choice.label.lower()] = choice
         labels: dict[str, str] = {}
@@ -254,35 +150,6 @@ class Checker:
             self.error_count += 1
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(RowError(row, key, self.column_name(key), value, str(message)))
-
-    def warn(self, make: Callable[[], RowWarning]) -> None:
-        """Count a warning; make it only while the list is not full (a file of copies)."""
-        self.warning_count += 1
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(make())
-
-    def _warn_within_file(self, n: int, keys: dict[str, str]) -> None:
-        """Warn of an earlier good row with the same tax ID, phone or name key."""
-        others: dict[int, list[str]] = {}
-        for key in dedupe.BATCH_KEYS:
-            value = keys[key]
-            if not value:
-                continue
-            seen = self._key_rows.setdefault(key, {})
-            first = seen.setdefault(value, n)
-            if first != n:
-                others.setdefault(first, []).append("name" if key == "name_key" else key)
-        for other, reasons in sorted(others.items()):
-            self.warn(partial(_row_warning, n, other, reasons))
-
-    def _warn_existing(self, candidates: dict[int, dict[str, str]]) -> None:
-        """Warn of live customers like the chunk's good rows: a few queries per chunk."""
-        found = dedupe.find_duplicates_many(
-            user=self.user, candidates=candidates, limit=MATCHES_PER_ROW
-        )
-        for n in sorted(found):
-            for match in found[n]:
-                self.warn(partial(_customer_warning, n, match))
 
     def values(self, cells: list[str]) -> dict[str, str]:
         out = {}
@@ -355,7 +222,7 @@ class Checker:
             unit = getattr(owner, "unit", None) if owner is not None else None
             if owner is not None and unit is None and "owner" not in row_errors:
                 row_errors["owner"] = [_("The owner belongs to no unit; choose a unit.")]
-            values["province"], values["city"], values["district"] = resolve_address(
+            values["province"], values["city"], values["district"] = divisions.resolve_address(
                 raw.get("province", ""), raw.get("city", ""), raw.get("district", "")
             )
             values.setdefault("name", "")
@@ -401,7 +268,7 @@ class Checker:
                 "phone": values.get("phone", ""),
             }
             candidates[n] = keys
-            self._warn_within_file(n, keys)
+            self.duplicates.within_file(n, keys)
             if self.error_count or owner is None or unit is None or self.out is None:
                 continue  # nothing will be written; the rest only needs checking
             keyed = _Keyed(name, values.get("short_name", ""), values.get("phone", ""), uscc)
@@ -444,7 +311,7 @@ class Checker:
                 [_("Another customer already has this unified social credit code.")],
             )
         if candidates:
-            self._warn_existing(candidates)
+            self.duplicates.existing(candidates)
 
     # contacts --------------------------------------------------------------------------
 
@@ -487,11 +354,11 @@ class Checker:
                 except ValidationError:
                     row_errors["email"] = [_("Enter a valid e-mail address.")]
             if raw.get("birthday"):
-                birthday = _parse_date(raw["birthday"])
+                birthday = parse_date(raw["birthday"])
                 if birthday is None or not (date(1900, 1, 1) <= birthday <= timezone.localdate()):
                     row_errors["birthday"] = [_("Enter a date between 1900 and today.")]
                 values["birthday"] = birthday.isoformat() if birthday else None
-            primary = _truthy(raw.get("is_primary", ""))
+            primary = truthy(raw.get("is_primary", ""))
             if primary is None:
                 row_errors["is_primary"] = [_("Enter 是 or 否.")]
             values["is_primary"] = bool(primary)
@@ -645,8 +512,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
                 "valid": checker.good,
                 "error_count": checker.error_count,
                 "errors": sorted((e.as_dict() for e in checker.errors), key=lambda e: e["row"]),
-                "warning_count": checker.warning_count,
-                "warnings": sorted((w.as_dict() for w in checker.warnings), key=lambda w: w["row"]),
+                **checker.duplicates.result(),
                 "preview": checker.preview,
             }
             if checker.error_count and not dry_run:

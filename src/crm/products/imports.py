@@ -22,7 +22,16 @@ from crm.core.errors import DomainError, ValidationFailed
 from crm.core.jobs import JobFailed, Progress, job_enqueue
 from crm.core.models import Job
 from crm.core.modules import Action
-from crm.customers.importfiles import Column, auto_mapping, open_table, save_upload, zh
+from crm.customers.importfiles import (
+    NO,
+    YES,
+    Column,
+    auto_mapping,
+    open_table,
+    save_upload,
+    truthy,
+    zh,
+)
 from crm.org.models import User
 
 from . import selectors, services, services_prices
@@ -73,13 +82,9 @@ TITLES = {Kind.PRODUCTS: gettext_lazy("Products"), Kind.ITEMS: gettext_lazy("Pri
 # --- checking rows ---------------------------------------------------------------------------
 
 
-def _truthy(value: str) -> bool | None:
-    v = value.strip().lower()
-    if v in {"", "是", "y", "yes", "true", "1", "✓", "√", "在售"}:
-        return True
-    if v in {"否", "n", "no", "false", "0", "✗", "×", "停售"}:
-        return False
-    return None
+# 在售 / 停售 (on sale / withdrawn) also say whether a product is active; blank means active.
+_ACTIVE_YES = YES | {"在售"}
+_ACTIVE_NO = NO | {"停售"}
 
 
 @dataclass
@@ -179,7 +184,7 @@ class Checker:
                 ]
         elif raw.get("series") and "brand" not in errors:
             errors["series"] = [_("Choose the brand of the series.")]
-        active = _truthy(raw.get("active", ""))
+        active = truthy(raw.get("active", ""), blank=True, yes=_ACTIVE_YES, no=_ACTIVE_NO)
         if active is None:
             errors["active"] = [_("Enter 是 or 否.")]
         values["active"] = active if active is not None else True

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crm.customers import imports
+from crm.customers import import_warnings, imports
 from crm.customers.models import Customer
 
 from .test_imports import csv_file, run
@@ -116,7 +116,7 @@ def test_errors_still_block_and_warnings_are_reported_with_them(
 def test_the_job_result_caps_the_list(
     api_client: Any, mgr_east: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "MAX_WARNINGS", 3)
+    monkeypatch.setattr(import_warnings, "MAX_WARNINGS", 3)
     lines = ["名称,电话", *(f"同号公司{i},021-62220000" for i in range(7))]
     client = api_client(mgr_east)
     res = client.post("/api/v1/customers/import", {"file": csv_file(lines), "dry_run": "true"})
