@@ -22,7 +22,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="PostgreSQL only: the writer thread exists only there (COPY); SQLite takes the spool path of test_imports.py",
+        reason="PostgreSQL only: the writer thread (COPY) exists only there; "
+        "SQLite takes the spool path of test_imports.py",
     ),
 ]
 ROWS = 1300  # several chunks (imports.CHUNK), so rows are written while others are checked
