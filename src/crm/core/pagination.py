@@ -51,13 +51,19 @@ def _positive_int(raw: Any, default: int, name: str) -> int:
     return value
 
 
-def _slice(qs: models.QuerySet, start: int, stop: int, two_step: bool) -> list[Any]:
+def _slice(
+    qs: models.QuerySet, start: int, stop: int, two_step: bool, columns: tuple[str, ...]
+) -> list[Any]:
     if not two_step:
         return list(qs[start:stop])
     # The page's keys first, on the bare table (sorting many matches is cheap without the
     # joins), then its rows with every join: the database joins 20 rows, not all matches.
     ids = list(qs.values_list("pk", flat=True)[start:stop])
-    rows = {row.pk: row for row in qs.order_by().filter(pk__in=ids)}
+    page = qs.order_by().filter(pk__in=ids)
+    if columns:
+        rows = {row["pk"]: row for row in page.values("pk", *columns)}
+    else:
+        rows = {row.pk: row for row in page}
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -68,10 +74,14 @@ def paginate(
     *,
     count_cap: int | None = None,
     two_step: bool = False,
+    columns: tuple[str, ...] = (),
 ) -> Page:
     """One page of `qs`. With `count_cap`, rows are counted only up to the cap (a page of a
     million-row list stays fast); `Page.capped` then says the list is longer. `two_step`
-    reads the page's keys before its rows (for querysets with joins; one query more)."""
+    reads the page's keys before its rows (for querysets with joins; one query more); with
+    it, `columns` makes the rows `values("pk", *columns)` dicts instead of model instances
+    (the count and the keys stay on the bare table: `values()` across a relation would join
+    there too)."""
     p = _positive_int(page, 1, "page")
     size = _positive_int(page_size, DEFAULT_PAGE_SIZE, "page_size")
     if size > MAX_PAGE_SIZE:
@@ -81,10 +91,10 @@ def paginate(
     offset = (p - 1) * size
     count = qs.count() if count_cap is None else qs.order_by()[: count_cap + 1].count()
     if count_cap is None or count <= count_cap:
-        items = _slice(qs, offset, offset + size, two_step) if offset < count else []
+        items = _slice(qs, offset, offset + size, two_step, columns) if offset < count else []
         return Page(items=items, count=count, page=p, page_size=size)
     # Past the cap: fetch one row more than the page to know whether another page follows.
-    rows = _slice(qs, offset, offset + size + 1, two_step)
+    rows = _slice(qs, offset, offset + size + 1, two_step, columns)
     items, more = rows[:size], len(rows) > size
     return Page(
         items=items,

@@ -42,27 +42,28 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.CustomerFilters(search=values.pop("q", ""), ordering=sort, **values)
     # One read of the (small) choice table serves the rows' list entries and the filters.
     table = selectors.choice_table()
+    from .views_data import LIST_COLUMNS, list_context, list_rows
+
     try:
         page = selectors.customer_page_for_user(
             request.user,
             filters,
             request.GET.get("page"),
             request.GET.get("page_size"),
-            table=table,
+            columns=LIST_COLUMNS,
         )
     except DomainError:
-        page = selectors.customer_page_for_user(request.user, filters, table=table)
+        page = selectors.customer_page_for_user(request.user, filters, columns=LIST_COLUMNS)
     access = get_access(request.user)
     sensitive = selectors.can_see_sensitive(request.user)
     owners = list(_owners(request.user).prefetch_related(None))  # roles are not shown here
-    from .views_data import list_context
-
     return render(
         request,
         "customers/list.html",
         {
             **list_context(request, owners),
             "page": page,
+            "rows": list_rows(page.items, table, sensitive=sensitive),
             "filters": filters,
             "filtered": bool(values) or bool(filters.search),
             "sort": filters.ordering,
@@ -85,7 +86,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
                 selectors.active_choices(table, ChoiceKind.CREDIT_LEVEL) if sensitive else []
             ),
             "owners": owners,
-            "units": units_for_user(request.user).order_by("path"),
+            "units": units_for_user(request.user)
+            .select_related(None)
+            .only("name")
+            .order_by("path"),
         },
     )
 

@@ -11,15 +11,15 @@ pytestmark = pytest.mark.usefixtures("demo_once")
 
 @pytest.fixture
 def units(demo):
-    """The 14 demo units, in path order."""
+    """The 15 demo units, in path order."""
     qs = OrgUnit.objects.order_by("path")
-    assert qs.count() == 14
+    assert qs.count() == 15
     return qs
 
 
 def test_first_page_by_default(units):
     page = paginate(units)
-    assert (page.page, page.page_size, page.count) == (1, DEFAULT_PAGE_SIZE, 14)
+    assert (page.page, page.page_size, page.count) == (1, DEFAULT_PAGE_SIZE, 15)
     assert page.items == list(units)
     assert page.num_pages == 1
     assert not page.has_next
@@ -31,7 +31,7 @@ def test_middle_and_last_pages(units):
     middle = paginate(units, "2", "5")
     assert middle.items == everything[5:10]
     assert (middle.count, middle.num_pages, middle.has_next, middle.has_previous) == (
-        14,
+        15,
         3,
         True,
         True,
@@ -44,7 +44,7 @@ def test_middle_and_last_pages(units):
 def test_a_page_past_the_end_is_empty_but_keeps_the_count(units):
     page = paginate(units, 9, 5)
     assert page.items == []
-    assert page.count == 14
+    assert page.count == 15
 
 
 def test_empty_strings_mean_the_defaults(units):
@@ -88,8 +88,8 @@ def test_only_one_page_is_read(units, django_assert_num_queries):
 
 
 def test_a_count_under_the_cap_is_exact(units):
-    page = paginate(units, 1, 5, count_cap=14)
-    assert (page.count, page.capped, page.num_pages, page.has_next) == (14, False, 3, True)
+    page = paginate(units, 1, 5, count_cap=15)
+    assert (page.count, page.capped, page.num_pages, page.has_next) == (15, False, 3, True)
 
 
 def test_past_the_cap_the_count_stops_and_next_pages_still_work(units, django_assert_num_queries):
@@ -100,9 +100,18 @@ def test_past_the_cap_the_count_stops_and_next_pages_still_work(units, django_as
     assert page.items == everything[:5] and page.has_next
     third = paginate(units, 3, 5, count_cap=6)
     assert third.items == everything[10:] and not third.has_next
-    assert third.count == 14 and third.has_previous
+    assert third.count == 15 and third.has_previous
     beyond = paginate(units, 9, 5, count_cap=6)
     assert beyond.items == [] and not beyond.has_next
+
+
+def test_two_step_pages_values_rows_too(units, django_assert_num_queries):
+    ordered = units.order_by("-depth", "name")
+    expected = [(u.pk, u.parent.name if u.parent else None) for u in list(ordered)[5:10]]
+    with django_assert_num_queries(3):
+        page = paginate(ordered.all(), 2, 5, two_step=True, columns=("parent__name",))
+    assert [(row["pk"], row["parent__name"]) for row in page.items] == expected
+    assert all(set(row) == {"pk", "parent__name"} for row in page.items)
 
 
 def test_two_step_gives_the_same_page_in_the_same_order(units, django_assert_num_queries):

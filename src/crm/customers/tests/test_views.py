@@ -252,3 +252,25 @@ def test_list_and_360_page_query_counts_do_not_grow_with_the_data(
     assert many_detail == few_detail
     # the interaction form still offers every contact
     assert all(f">联系人{i}</option>" in html for i in range(4))
+
+
+def test_list_rows_show_list_entries_and_hide_credit_level_without_permission(
+    page_client: Any, rep_east: Any, leader: Any, admin: Any
+) -> None:
+    from crm.customers import services
+    from crm.customers.models import Choice
+
+    chem = Choice.objects.get(kind="industry", label="石油化工")
+    aaa = Choice.objects.get(kind="credit_level", label="AAA")
+    customer = services.customer_create(
+        actor=admin, name="行显示客户", industry=chem, credit_level=aaa, owner=rep_east
+    )
+    url = f"/customers/?q={customer.code}"
+    rows_of = {}
+    for user in (rep_east, leader):
+        html = page_client(user).get(url).content.decode()
+        table = html[html.index('id="customer-table"') : html.index("</table>")]
+        rows_of[user.username] = table
+        assert f'href="/customers/{customer.pk}/"' in table
+        assert "石油化工" in table and str(rep_east) in table
+    assert "AAA" in rows_of["leader"] and "AAA" not in rows_of["rep_east_1"]
