@@ -138,7 +138,9 @@ def test_every_api_route_is_in_the_matrix() -> None:
     assert not missing, f"register these in the app's tests/matrix_entries*.py: {missing}"
 
 
-@pytest.mark.parametrize("app", ["org", "customers", "products", "sales", "service"])
+@pytest.mark.parametrize(
+    "app", ["org", "customers", "products", "sales", "service", "orders", "system", "commissions"]
+)
 def test_every_page_is_in_the_matrix(app: str) -> None:
     import importlib
 

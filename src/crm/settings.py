@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "crm.products",
     "crm.sales",
     "crm.service",
+    "crm.orders",
+    "crm.system",
+    "crm.commissions",
     "crm.web",
     "crm.api",
 ]
@@ -159,6 +162,13 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("CRM_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("CRM_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("CRM_EMAIL_FROM", "crm@localhost")
+EMAIL_HOST_USER = os.environ.get("CRM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CRM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("CRM_EMAIL_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = _env_bool("CRM_EMAIL_SSL", False)  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("CRM_EMAIL_TIMEOUT", "20"))
+# The site's address as users reach it: links in e-mails (reminder digests) start with it.
+CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 

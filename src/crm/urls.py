@@ -17,6 +17,9 @@ urlpatterns = [
     path("products/", include("crm.products.urls")),
     path("sales/", include("crm.sales.urls")),
     path("service/", include("crm.service.urls")),
+    path("orders/", include("crm.orders.urls")),
+    path("notifications/", include("crm.system.urls")),
+    path("commissions/", include("crm.commissions.urls")),
     path("jobs/", include("crm.core.urls")),
     path("", include("crm.web.urls")),
 ]

@@ -50,7 +50,7 @@ class CustomerStatus(models.TextChoices):
     LOST = "lost", _("Lost")  # gone to a competitor or out of business
 
 
-def _choice_fk(kind: str, label: Any) -> models.ForeignKey:
+def _choice_fk(kind: str, label: Any, *, indexed: bool = True) -> models.ForeignKey:
     return models.ForeignKey(
         Choice,
         verbose_name=label,
@@ -59,6 +59,7 @@ def _choice_fk(kind: str, label: Any) -> models.ForeignKey:
         blank=True,
         related_name="+",
         limit_choices_to={"kind": kind},
+        db_index=indexed,
     )
 
 
@@ -79,10 +80,12 @@ class Customer(BaseModel):
     region = _choice_fk(ChoiceKind.REGION, _("region"))
     industry = _choice_fk(ChoiceKind.INDUSTRY, _("industry"))
     rating = _choice_fk(ChoiceKind.RATING, _("rating"))
-    nature = _choice_fk(ChoiceKind.NATURE, _("enterprise nature"))
-    size = _choice_fk(ChoiceKind.SIZE, _("enterprise size"))
+    # Not list filters: no index (each index costs every insert; CUS-7 imports at 1M rows).
+    # Retiring an entry is `active=False`; only deleting one would scan.
+    nature = _choice_fk(ChoiceKind.NATURE, _("enterprise nature"), indexed=False)
+    size = _choice_fk(ChoiceKind.SIZE, _("enterprise size"), indexed=False)
     credit_level = _choice_fk(ChoiceKind.CREDIT_LEVEL, _("credit level"))  # sensitive
-    source = _choice_fk(ChoiceKind.SOURCE, _("source"))
+    source = _choice_fk(ChoiceKind.SOURCE, _("source"), indexed=False)
     credit_limit = MoneyField(_("credit limit"))
     cooperation_history = models.TextField(_("cooperation history"), blank=True)
     status = models.CharField(

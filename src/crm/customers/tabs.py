@@ -8,6 +8,13 @@ A module registers in its AppConfig.ready(), without editing this app:
 
 `context(user, customer)` returns the template's context (read it through the module's own
 scoped selectors) and may return {"summary": [(label, value), …]} for the figures at the top.
+
+A figure of the header (open balance, overdue amount…) registers on its own, computed with one
+query and only for users who may see it:
+
+    register_figure("open_balance", _("Open balance"), balance_fn, visible=can_view(Module.SALES))
+
+where `balance_fn(user, customer)` returns the value shown.
 """
 
 from collections.abc import Callable
@@ -39,6 +46,46 @@ def register_tab(tab: Tab) -> None:
 
 def unregister_tab(key: str) -> None:
     _TABS.pop(key, None)
+
+
+Figure = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class SummaryFigure:
+    key: str
+    label: Any
+    value: Figure
+    order: int = 100
+    visible: Callable[[Any], bool] | None = None
+
+
+_FIGURES: dict[str, SummaryFigure] = {}
+
+
+def register_figure(
+    key: str,
+    label: Any,
+    value: Figure,
+    *,
+    visible: Callable[[Any], bool] | None = None,
+    order: int = 100,
+) -> None:
+    _FIGURES[key] = SummaryFigure(key, label, value, order, visible)
+
+
+def unregister_figure(key: str) -> None:
+    _FIGURES.pop(key, None)
+
+
+def figures_for(user: Any, customer: Any) -> list[dict[str, Any]]:
+    """The visible header figures with their values, in order."""
+    access = get_access(user)
+    return [
+        {"key": f.key, "label": f.label, "value": f.value(user, customer)}
+        for f in sorted(_FIGURES.values(), key=lambda f: (f.order, f.key))
+        if f.visible is None or f.visible(access)
+    ]
 
 
 def tabs_for(user: Any, customer: Any) -> list[dict[str, Any]]:

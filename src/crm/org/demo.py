@@ -16,6 +16,7 @@ UNITS = [
     ("hq_it", "集团信息中心", UnitKind.OFFICE, "group"),
     ("call_centre", "客服中心", UnitKind.OFFICE, "group"),
     ("marketing", "市场部", UnitKind.OFFICE, "group"),
+    ("finance", "财务部", UnitKind.OFFICE, "group"),
     ("east_co", "华东化工有限公司", UnitKind.COMPANY, "group"),
     ("east_sh", "上海分公司", UnitKind.BRANCH, "east_co"),
     ("east_sh_t1", "上海销售一组", UnitKind.TEAM, "east_sh"),
@@ -39,6 +40,7 @@ USERS = [
     ("rep_west_1", "赵磊", "west_cd_t1", ["sales_rep"], False),
     ("agent", "孙丽", "call_centre", ["service_agent"], False),
     ("marketer", "周敏", "marketing", ["marketing"], False),
+    ("finance", "吴会计", "finance", ["finance"], False),
 ]
 
 

@@ -19,7 +19,7 @@ CURRENCIES = ["CNY", "HKD", "TWD", "USD", "EUR", "JPY", "GBP", "KRW", "SGD"]
 class ParamSpec:
     key: str
     label: Any
-    kind: str  # "int", "choice", "month_day"
+    kind: str  # "int", "choice", "month_day", "text"
     default: str
     min_value: int | None = None
     max_value: int | None = None
@@ -57,7 +57,12 @@ def _month_day(spec: ParamSpec, raw: str) -> str:
     return parsed.strftime("%m-%d")
 
 
+def _text(spec: ParamSpec, raw: str) -> str:
+    return str(raw).strip()
+
+
 _PARSERS: dict[str, Callable[[ParamSpec, str], Any]] = {
+    "text": _text,
     "int": _int,
     "choice": _choice,
     "month_day": _month_day,
@@ -83,6 +88,13 @@ _SPECS = [
         365,
         unit=_("days"),
         help_text=_("Remind this many days before a contract expires."),
+    ),
+    ParamSpec(
+        "company_name",
+        _("Company name"),
+        "text",
+        "本公司",
+        help_text=_("Printed at the top of quotes and contracts."),
     ),
     ParamSpec("amount_decimal_places", _("Decimal places for amounts"), "int", "2", 0, 4),
     ParamSpec("quantity_decimal_places", _("Decimal places for quantities"), "int", "3", 0, 4),

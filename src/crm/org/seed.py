@@ -1,4 +1,5 @@
-"""The seven roles of SYS-2 with their default grants. Admins edit them afterwards."""
+"""The seven roles of SYS-2, and finance (财务, added with order to cash), with their default
+grants. Admins edit them afterwards."""
 
 from typing import Any
 
@@ -61,6 +62,18 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
             "customers": ("vce", "all"),
             "service": ("vce", "subtree"),
             "sales": ("v", "all"),
+        },
+    },
+    {
+        "code": "finance",
+        "name": "财务",
+        "description": "财务：全部订单、发票、收款和信用额度；应收账龄。",
+        "specials": ("export",),
+        "grants": {
+            "org": ("v", "unit"),
+            "customers": ("v", "all"),
+            "sales": ("vcex", "all"),
+            "analytics": ("vx", "all"),
         },
     },
     {

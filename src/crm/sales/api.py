@@ -28,7 +28,16 @@ from crm.customers.schemas import IsoDate
 from crm.org.models import OrgUnit, UnitKind
 from crm.org.selectors import employee_get_for_user
 
-from . import api_leads, export, selectors, services, services_stages
+from . import (
+    api_approvals,
+    api_contracts,
+    api_leads,
+    api_quotes,
+    export,
+    selectors,
+    services,
+    services_stages,
+)
 from .forecast import period_label
 from .models import Opportunity, OpportunityStatus, Stage
 from .schemas import (
@@ -50,6 +59,9 @@ from .schemas import (
 
 router = Router(tags=["opportunities"])
 router.add_router("", api_leads.router)
+router.add_router("", api_approvals.router)
+router.add_router("", api_quotes.router)
+router.add_router("", api_contracts.router)
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         self._ready_pipeline()
         self._ready_activities()
+        self._ready_order_to_cash()
 
     def _ready_pipeline(self) -> None:
         """Stages, leads, opportunities, forecast: recycle bin, search, menu, 360° tab."""
@@ -126,3 +127,56 @@ class SalesConfig(AppConfig):
             ),
         ):
             register_panel(replace(panel, visible=sells_or_leads))
+
+    def _ready_order_to_cash(self) -> None:
+        """Approvals, quotes, contracts: menu, reminder sources, approvable kinds, 360° tabs."""
+        from crm.core.modules import Module
+        from crm.customers.tabs import Tab, register_tab
+        from crm.system.reminders import register_source
+        from crm.web import nav
+
+        from . import approvals, reminders, services_contracts, services_quotes, tabs_quotes
+        from .models_contracts import Contract
+        from .models_quotes import Quote
+
+        sales = nav.can_view(Module.SALES)
+        nav.register(nav.NavItem("quotes", _("Quotes"), "sales:quote_list", sales, 215))
+        nav.register(nav.NavItem("contracts", _("Contracts"), "sales:contract_list", sales, 216))
+        nav.register(nav.NavItem("approvals", _("Approvals"), "sales:approval_inbox", sales, 240))
+        approvals.register_approvable(
+            "quote",
+            model=Quote,
+            label=_("Quote"),
+            url=lambda q: f"/sales/quotes/{q.pk}/",
+            on_decided=services_quotes.quote_on_decided,
+        )
+        approvals.register_approvable(
+            "contract",
+            model=Contract,
+            label=_("Contract"),
+            url=lambda c: f"/sales/contracts/{c.pk}/",
+            on_decided=services_contracts.contract_on_decided,
+        )
+        register_source("sales.approvals_pending", approvals.reminders)
+        register_source("sales.contracts_expiring", reminders.contracts_expiring)
+        register_source("sales.quotes_expiring", reminders.quotes_expiring)
+        register_tab(
+            Tab(
+                "quotes",
+                _("Quotes"),
+                "sales/quotes/_customer_tab.html",
+                tabs_quotes.customer_quotes,
+                order=205,
+                visible=sales,
+            )
+        )
+        register_tab(
+            Tab(
+                "contracts",
+                _("Contracts"),
+                "sales/contracts/_customer_tab.html",
+                tabs_quotes.customer_contracts,
+                order=206,
+                visible=sales,
+            )
+        )

@@ -11,6 +11,9 @@ from crm.core.fields import MoneyField, PriceField, QuantityField
 from crm.core.models import BaseModel
 
 from .models_activities import *  # noqa: F403
+from .models_approvals import *  # noqa: F403
+from .models_contracts import *  # noqa: F403
+from .models_quotes import *  # noqa: F403
 
 LIVE = Q(is_deleted=False)
 

@@ -2,10 +2,16 @@ from django.urls import path
 
 from . import views, views_board, views_forecast, views_leads, views_picker, views_stages
 from .urls_activities import urlpatterns as activity_urls
+from .urls_approvals import urlpatterns as approval_urls
+from .urls_contracts import urlpatterns as contract_urls
+from .urls_quotes import urlpatterns as quote_urls
 
 app_name = "sales"
 urlpatterns: list = [
     *activity_urls,
+    *approval_urls,
+    *quote_urls,
+    *contract_urls,
     path("leads/", views_leads.lead_list, name="lead_list"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
     path("leads/<int:pk>/", views_leads.lead_detail, name="lead_detail"),

@@ -23,7 +23,7 @@ from crm.org.models import User
 from crm.org.selectors import employees_for_user
 from crm.web.pages import confirm_delete, page_view, show_error
 
-from . import selectors, selectors_activities, services
+from . import selectors, selectors_activities, selectors_quotes, services
 from .forms import CloseForm, LineFormSet, OpportunityFilterForm, OpportunityForm
 from .models import OpportunityStatus
 from .stages import business_unit_of
@@ -236,6 +236,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "more_activities": len(activities) > OPPORTUNITY_ACTIVITIES,
             "can_plan": access.can(Module.SALES, Action.CREATE),
             "now": timezone.now(),
+            "quotes": selectors_quotes.quotes_of_opportunity(request.user, opportunity),
         },
     )
 

@@ -2,7 +2,7 @@
 and replies, types and categories. Thin: parse → selector/service → schema."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from crm.org.models import OrgUnit
 from crm.sales.schemas import Version
 
 from . import selectors, services
-from .models import Channel, EntryKind, Priority, Ticket, TicketStatus
+from .models import Channel, EntryKind, Priority, SlaState, Ticket, TicketStatus
 
 router = Router(tags=["tickets"])
 
@@ -61,6 +61,15 @@ class TicketOut(Schema):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    first_response_due_at: datetime | None
+    first_response_state: SlaState | Literal[""] = Field(
+        description="ok, warning (due soon), breached (overdue), met; empty without a policy"
+    )
+    resolution_due_at: datetime | None = Field(description="empty while paused")
+    resolution_state: SlaState | Literal[""]
+    resolution_paused_left: int | None = Field(
+        description="business seconds left on the paused resolution clock"
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -136,7 +145,10 @@ class TicketQuery(Schema):
     type_id: Id | None = None
     priority: Priority | None = None
     customer_id: Id | None = None
-    ordering: str = "updated"
+    sla: Literal["warning", "breached"] | None = Field(
+        default=None, description="open tickets with a clock due soon / overdue"
+    )
+    ordering: str = Field(default="updated", description="updated, created, priority, due")
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:
@@ -161,6 +173,11 @@ def ticket_out(t: Ticket) -> dict[str, Any]:
         "first_response_at": t.first_response_at,
         "resolved_at": t.resolved_at,
         "closed_at": t.closed_at,
+        "first_response_due_at": t.first_response_due_at,
+        "first_response_state": t.first_response_state,
+        "resolution_due_at": t.resolution_due_at,
+        "resolution_state": t.resolution_state,
+        "resolution_paused_left": t.resolution_paused_left,
         "created_at": t.created_at,
         "updated_at": t.updated_at,
         "version": t.version,
@@ -257,6 +274,7 @@ def ticket_list(
         type=query.type_id,
         priority=query.priority or "",
         customer=query.customer_id,
+        sla=query.sla or "",
         search=query.search,
         ordering=query.ordering,
     )
@@ -351,3 +369,10 @@ def type_list(request: HttpRequest) -> Any:
         }
         for t in selectors.types()
     ]
+
+
+from . import api_desk, api_revisit, api_sla  # noqa: E402 - mounted under the tickets router
+
+router.add_router("", api_sla.router)
+router.add_router("", api_desk.router)
+router.add_router("", api_revisit.router)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         """Menu entry and the customer 360° tab."""
-        from crm.core.modules import Module
+        from crm.core.modules import Action, Module, Special
         from crm.customers.tabs import Tab, register_tab
         from crm.web import nav
 
@@ -17,6 +19,29 @@ class ServiceConfig(AppConfig):
 
         can_view = nav.can_view(Module.SERVICE)
         nav.register(nav.NavItem("tickets", _("Tickets"), "service:ticket_list", can_view, 300))
+
+        def can_take_calls(access: Any) -> bool:
+            return bool(access.can(Module.SERVICE, Action.CREATE))
+
+        nav.register(nav.NavItem("desk", _("Call desk"), "service:desk", can_take_calls, 290))
+        nav.register(nav.NavItem("revisits", _("Revisits"), "service:revisit_list", can_view, 305))
+        nav.register(
+            nav.NavItem(
+                "sla_settings",
+                _("SLA settings"),
+                "service:sla_settings",
+                nav.has_special(Special.MANAGE_SYSTEM),
+                935,
+            )
+        )
+        from django.apps import apps
+
+        if apps.is_installed("crm.system"):
+            from crm.system.reminders import register_source
+
+            from .selectors_revisit import reminders
+
+            register_source("service.revisits_due", reminders)
         register_tab(
             Tab(
                 "tickets",

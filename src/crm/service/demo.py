@@ -4,7 +4,8 @@ ends in 3), of every type and status, in the call centre's queue, over the last 
 Set-based like the sales demo: rows are generated in one pass and written with crm.core.bulk
 (COPY on PostgreSQL, batched INSERT elsewhere); idempotent (a customer with a ticket gets no
 second one). Each ticket gets its status log (created, and its current status) and, once
-answered, one reply.
+answered, one reply. SLA clocks are computed in the same pass from the seeded calendar and
+policies (no per-ticket query), consistent with each ticket's history.
 """
 
 import random
@@ -19,10 +20,16 @@ from crm.core.bulk import Writer, defaults, reserve_ids
 from crm.customers.models import Customer
 from crm.org.models import OrgUnit, User
 
+from . import sla
 from .models import (
+    CalendarDay,
     Channel,
     EntryKind,
     Priority,
+    Revisit,
+    RevisitStatus,
+    ServiceCalendar,
+    SlaPolicy,
     StatusChange,
     Ticket,
     TicketCategory,
@@ -30,9 +37,10 @@ from .models import (
     TicketStatus,
     TicketType,
 )
-from .seed import seed_types
+from .seed import seed_revisit_days, seed_sla, seed_types
 
 REMAINDER = 3  # customer id % 10
+SCORES, SCORE_WEIGHTS = [1, 2, 3, 4, 5], [1, 1, 3, 6, 6]
 BATCH = 5000
 _TITLES = ["产品使用咨询", "到货延误", "设备异响", "包装破损退货", "希望增加规格", "发票问题"]
 _STATUSES = [
@@ -48,6 +56,10 @@ _STATUSES = [
 @transaction.atomic
 def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
     seed_types(TicketType, TicketCategory)
+    seed_sla(ServiceCalendar, CalendarDay, SlaPolicy, TicketType)
+    seed_revisit_days(TicketType)
+    policies = sla.active_policies()
+    calendars = {p.calendar_id: sla.business_calendar(p.calendar) for p in policies}
     agent = User.objects.filter(username="agent").first()
     queue = agent.unit if agent else OrgUnit.objects.filter(parent__isnull=True).first()
     if queue is None:
@@ -71,11 +83,14 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
     now = timezone.now()
     first = reserve_ids(Ticket, len(todo))
     base, change_base, entry_base = defaults(Ticket), defaults(StatusChange), defaults(TicketEntry)
-    tickets, changes, entries = (
+    revisit_base = defaults(Revisit)
+    tickets, changes, entries, revisits = (
         Writer(Ticket),
         Writer(StatusChange, with_id=False),
         Writer(TicketEntry, with_id=False),
+        Writer(Revisit, with_id=False),
     )
+    r_rows: list[tuple[Any, ...]] = []
     t_rows: list[tuple[Any, ...]] = []
     c_rows: list[tuple[Any, ...]] = []
     e_rows: list[tuple[Any, ...]] = []
@@ -96,6 +111,21 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
             resolved + timedelta(days=2) if status == TicketStatus.CLOSED and resolved else None
         )
         last = closed or resolved or moved
+        log = [sla.Moment(TicketStatus.NEW, created)]
+        if status != TicketStatus.NEW:
+            log.append(sla.Moment(status, last))
+        priority = rng.choice(Priority.values)
+        policy = sla.policy_for(ticket_type.pk, priority, policies)
+        clocks = sla.clocks(
+            policy=policy,
+            calendar=calendars.get(policy.calendar_id) if policy else None,
+            created_at=created,
+            first_response_at=responded,
+            log=log,
+            now=now,
+        )
+        clocks["sla_policy_id"] = policy.pk if policy else None
+        del clocks["sla_policy"]
         row = {
             **base,
             "id": pk,
@@ -104,7 +134,7 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
             "type_id": ticket_type.pk,
             "category_id": rng.choice(categories.get(ticket_type.pk, [None])),
             "channel": rng.choice(Channel.values),
-            "priority": rng.choice(Priority.values),
+            "priority": priority,
             "status": status,
             "customer_id": customer_id,
             "owner_id": agent.pk if agent and answered else None,
@@ -117,13 +147,14 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
             "updated_at": last,
             "created_by_id": agent.pk if agent else None,
             "updated_by_id": agent.pk if agent else None,
+            **clocks,
         }
         t_rows.append(tuple(row.values()))
         actor = agent.pk if agent else None
-        log = [("", TicketStatus.NEW, created)]
+        moves = [("", TicketStatus.NEW, created)]
         if status != TicketStatus.NEW:
-            log.append((TicketStatus.NEW, status, last))
-        for from_status, to_status, at in log:
+            moves.append((TicketStatus.NEW, status, last))
+        for from_status, to_status, at in moves:
             c = {**change_base, "ticket_id": pk, "from_status": from_status, "to_status": to_status,
                  "changed_at": at, "changed_by_id": actor}  # fmt: skip
             c.pop("id", None)
@@ -134,12 +165,35 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
                  "author_id": actor}  # fmt: skip
             e.pop("id", None)
             e_rows.append(tuple(e.values()))
+        if closed is not None and ticket_type.revisit_days is not None:
+            # A closed complaint has its revisit: made (with a score) unless it is still due.
+            due = timezone.localdate(closed) + timedelta(days=ticket_type.revisit_days)
+            made = due <= timezone.localdate(now)
+            v = {
+                **revisit_base,
+                "ticket_id": pk,
+                "customer_id": customer_id,
+                "owner_id": actor,
+                "org_unit_id": queue.pk,
+                "due_date": due,
+                "status": RevisitStatus.DONE if made else RevisitStatus.SCHEDULED,
+                "satisfaction": rng.choices(SCORES, SCORE_WEIGHTS)[0] if made else None,
+                "done_at": closed + timedelta(days=ticket_type.revisit_days) if made else None,
+                "created_at": closed,
+                "updated_at": closed,
+                "created_by_id": actor,
+                "updated_by_id": actor,
+            }
+            v.pop("id", None)
+            r_rows.append(tuple(v.values()))
         if len(t_rows) >= BATCH:
             tickets.write(t_rows)
             changes.write(c_rows)
             entries.write(e_rows)
-            t_rows, c_rows, e_rows = [], [], []
+            revisits.write(r_rows)
+            t_rows, c_rows, e_rows, r_rows = [], [], [], []
     tickets.write(t_rows)
     changes.write(c_rows)
     entries.write(e_rows)
+    revisits.write(r_rows)
     return {"tickets": len(todo)}

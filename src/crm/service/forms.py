@@ -3,7 +3,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, EntryKind, Priority, TicketCategory, TicketStatus, TicketType
+from crm.customers.forms import DateInput
+from crm.org.models import OrgUnit, User
+
+from .models import (
+    Channel,
+    DayKind,
+    EntryKind,
+    Priority,
+    ServiceCalendar,
+    TicketCategory,
+    TicketStatus,
+    TicketType,
+)
 
 
 class TicketForm(forms.Form):
@@ -39,3 +51,97 @@ class EntryForm(forms.Form):
     body = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
     )
+
+
+WEEKDAY_LABELS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
+class CalendarForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=60)
+    tz = forms.CharField(label=_("Time zone"), max_length=40, initial="Asia/Shanghai")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, label in enumerate(WEEKDAY_LABELS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                help_text=_("e.g. 09:00-12:00, 13:00-18:00; empty = day off"),
+            )
+
+    @staticmethod
+    def initial_for(calendar: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "version": calendar.version,
+            "name": calendar.name,
+            "tz": calendar.tz,
+        }
+        for day in range(7):
+            spans = (calendar.hours or {}).get(str(day), [])
+            out[f"day_{day}"] = ", ".join(f"{a}-{b}" for a, b in spans)
+        return out
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
+    note = forms.CharField(label=_("Note"), max_length=60, required=False)
+
+
+class PolicyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    type = forms.ModelChoiceField(
+        label=_("Ticket type"),
+        queryset=TicketType.objects.none(),
+        required=False,
+        empty_label=_("Any type"),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    calendar = forms.ModelChoiceField(label=_("Calendar"), queryset=ServiceCalendar.objects.none())
+    first_response_minutes = forms.IntegerField(
+        label=_("First response (business minutes)"), min_value=1, max_value=10_000_000
+    )
+    resolution_minutes = forms.IntegerField(
+        label=_("Resolution (business minutes)"), min_value=1, max_value=10_000_000
+    )
+    warn_percent = forms.IntegerField(
+        label=_("Warning point (percent of the target)"), min_value=1, max_value=99, initial=80
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        type_field: Any = self.fields["type"]
+        type_field.queryset = TicketType.objects.filter(active=True)
+        calendar_field: Any = self.fields["calendar"]
+        calendar_field.queryset = ServiceCalendar.objects.all()
+        priority_field: Any = self.fields["priority"]
+        priority_field.choices = [("", _("Any priority")), *Priority.choices]
+        if editing:  # what a policy applies to is its identity; make a new one instead
+            self.fields["type"].disabled = True
+            self.fields["priority"].disabled = True
+
+
+class QueueManagerForm(forms.Form):
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=OrgUnit.objects.none())
+    manager = forms.ModelChoiceField(
+        label=_("Manager"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queue_field: Any = self.fields["queue"]
+        queue_field.queryset = OrgUnit.objects.all()
+        queue_field.label_from_instance = lambda u: f"{'　' * u.depth}{u.name}"
+        manager_field: Any = self.fields["manager"]
+        manager_field.queryset = User.objects.filter(is_active=True)

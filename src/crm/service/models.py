@@ -18,6 +18,11 @@ class TicketType(models.Model):
     name = models.CharField(_("name"), max_length=40)
     order = models.PositiveIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # Closing a ticket of this type schedules a revisit call this many days later (SVC-5);
+    # empty: no revisit.
+    revisit_days = models.PositiveSmallIntegerField(
+        _("revisit after (days)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("ticket type")
@@ -69,6 +74,13 @@ class TicketStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting on customer")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", _("On time")  # running, before the warning point
+    WARNING = "warning", _("Due soon")  # past the warning point, not yet due
+    BREACHED = "breached", _("Overdue")
+    MET = "met", _("Met")  # the clock stopped in time
 
 
 class Ticket(BaseModel):
@@ -135,11 +147,41 @@ class Ticket(BaseModel):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # SLA clocks (crm.service.sla), recomputed by the services on every change and by
+    # `check_sla`; stored so lists sort and filter by them with an index.
+    sla_policy = models.ForeignKey(
+        "service.SlaPolicy",
+        verbose_name=_("SLA policy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_state = models.CharField(
+        _("first response SLA"), max_length=8, choices=SlaState.choices, blank=True
+    )
+    # Empty while paused (waiting on the customer): the deadline is not known then.
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_state = models.CharField(
+        _("resolution SLA"), max_length=8, choices=SlaState.choices, blank=True
+    )
+    # Business seconds left on the resolution clock while it is paused.
+    resolution_paused_left = models.IntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         indexes = [
+            models.Index(fields=["org_unit", "status", "resolution_due_at"], name="svc_ticket_due"),
+            models.Index(
+                fields=["first_response_state", "first_response_warn_at"], name="svc_ticket_fr_sla"
+            ),
+            models.Index(
+                fields=["resolution_state", "resolution_warn_at"], name="svc_ticket_res_sla"
+            ),
             models.Index(fields=["org_unit", "status", "updated_at"], name="svc_ticket_queue"),
             models.Index(fields=["owner", "status", "updated_at"], name="svc_ticket_agent"),
             models.Index(fields=["customer", "updated_at"], name="svc_ticket_customer"),
@@ -147,6 +189,12 @@ class Ticket(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def resolution_paused_hours(self) -> float | None:
+        """Business hours left on the paused resolution clock, for display."""
+        left = self.resolution_paused_left
+        return round(left / 3600, 1) if left is not None else None
 
 
 class StatusChange(models.Model):
@@ -205,3 +253,41 @@ class TicketEntry(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+
+from .models_desk import Call  # noqa: E402 - desk, revisit and SLA models: own modules
+from .models_revisit import Revisit, RevisitStatus  # noqa: E402
+from .models_sla import (  # noqa: E402
+    CalendarDay,
+    DayKind,
+    QueueEscalation,
+    ServiceCalendar,
+    SlaEvent,
+    SlaLevel,
+    SlaPolicy,
+    SlaTarget,
+)
+
+__all__ = [
+    "CalendarDay",
+    "Call",
+    "Channel",
+    "DayKind",
+    "EntryKind",
+    "Priority",
+    "QueueEscalation",
+    "Revisit",
+    "RevisitStatus",
+    "ServiceCalendar",
+    "SlaEvent",
+    "SlaLevel",
+    "SlaPolicy",
+    "SlaState",
+    "SlaTarget",
+    "StatusChange",
+    "Ticket",
+    "TicketCategory",
+    "TicketEntry",
+    "TicketStatus",
+    "TicketType",
+]

@@ -8,34 +8,51 @@ module (a rep sees their own customers' tickets). Only the first kind may be edi
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from crm.core.access import get_access, get_in_scope, scope_q
 from crm.core.modules import Action, Module
 from crm.customers.models import Customer
 
-from .models import StatusChange, Ticket, TicketCategory, TicketEntry, TicketStatus, TicketType
+from .models import (
+    SlaState,
+    StatusChange,
+    Ticket,
+    TicketCategory,
+    TicketEntry,
+    TicketStatus,
+    TicketType,
+)
 
 ORDERINGS = {
     "updated": "-updated_at",
     "created": "-created_at",
     "priority": "priority_rank",
     "number": "-number",
+    "due": "resolution_due_at",
 }
 OPEN_STATUSES = [
     s for s in TicketStatus.values if s not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 ]
 
 
-def _visible_q(user: Any) -> Q:
+def _visible_q(user: Any, customer: int | None = None) -> Q:
     if not get_access(user).can(Module.SERVICE, Action.VIEW):
         return Q(pk__in=[])
-    customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS)).values("pk")
-    return scope_q(user, Module.SERVICE) | Q(customer__in=customers)
+    customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS))
+    if customer is not None and customers.filter(pk=customer).exists():
+        # Every ticket of a customer the user sees is visible: no OR with a subquery over
+        # all their customers (≈ 0.8 s per query at 100,000 tickets for a manager).
+        return Q(customer=customer)
+    return scope_q(user, Module.SERVICE) | Q(customer__in=customers.values("pk"))
 
 
-def tickets_for_user(user: Any) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(_visible_q(user)).select_related(
+def tickets_for_user(user: Any, *, customer: int | None = None) -> QuerySet[Ticket]:
+    """The tickets the user may see; `customer` narrows them to one customer's."""
+    qs = Ticket.objects.filter(_visible_q(user, customer))
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return qs.select_related(
         "type", "category", "customer", "contact", "product", "owner", "org_unit"
     )
 
@@ -49,6 +66,7 @@ class TicketFilters:
     type: int | None = None
     priority: str = ""
     customer: int | None = None
+    sla: str = ""  # "warning" or "breached": open tickets with a clock due soon / overdue
     search: str = ""
     ordering: str = "updated"
 
@@ -56,7 +74,7 @@ class TicketFilters:
 def ticket_list(user: Any, filters: TicketFilters) -> QuerySet[Ticket]:
     from django.db.models import Case, IntegerField, Value, When
 
-    qs = tickets_for_user(user)
+    qs = tickets_for_user(user, customer=filters.customer)
     if filters.mine:
         qs = qs.filter(owner=user.pk)
     if filters.queue:
@@ -71,6 +89,12 @@ def ticket_list(user: Any, filters: TicketFilters) -> QuerySet[Ticket]:
         qs = qs.filter(priority=filters.priority)
     if filters.customer:
         qs = qs.filter(customer=filters.customer)
+    if filters.sla in (SlaState.WARNING, SlaState.BREACHED):
+        qs = qs.filter(
+            Q(first_response_state=filters.sla, first_response_at__isnull=True)
+            | Q(resolution_state=filters.sla),
+            status__in=OPEN_STATUSES,
+        )
     if filters.search:
         term = filters.search.strip()[:100]
         qs = qs.filter(Q(number__icontains=term) | Q(title__icontains=term))
@@ -83,6 +107,9 @@ def ticket_list(user: Any, filters: TicketFilters) -> QuerySet[Ticket]:
                 output_field=IntegerField(),
             )
         )
+    if order == "resolution_due_at":
+        # Soonest deadline first; paused and finished clocks (no deadline) last.
+        return qs.order_by(F("resolution_due_at").asc(nulls_last=True), "id")
     return qs.order_by(order, "-id")
 
 

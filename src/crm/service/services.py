@@ -1,7 +1,9 @@
 """Every write to tickets: in a transaction, versioned, audited (SVC-1).
 
 Status moves follow TRANSITIONS only; each is version-checked (stale → StaleVersion, 409) and
-logged as a StatusChange with who and when. A customer-visible reply sets first_response_at.
+logged as a StatusChange with who and when. The first customer-visible reply or the first
+move to in progress (or beyond) sets first_response_at. Every change that can move an SLA
+deadline recomputes the ticket's clocks (crm.service.sla).
 """
 
 from typing import Any
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.services import record_create, record_update
 
+from . import services_revisit, services_sla, sla
 from .models import EntryKind, StatusChange, Ticket, TicketEntry, TicketStatus
 
 S = TicketStatus
@@ -66,6 +69,12 @@ def _check_agent(owner: Any, queue: Any) -> None:
         raise ValidationFailed(fields={"owner_id": [_("Choose an agent of the ticket's queue.")]})
 
 
+def _clocks(ticket: Ticket, now: Any, log: list[sla.Moment] | None = None) -> None:
+    """Recompute the SLA clocks and escalate any that are already due soon or overdue."""
+    sla.recompute(ticket, now=now, log=log)
+    services_sla.send_events(ticket, now)
+
+
 def _number(pk: int) -> str:
     return f"T{pk:09d}"
 
@@ -101,6 +110,7 @@ def ticket_create(
     StatusChange.objects.create(
         ticket=ticket, from_status="", to_status=status, changed_at=now, changed_by=actor
     )
+    _clocks(ticket, now, [sla.Moment(status, now)])
     return ticket
 
 
@@ -121,7 +131,11 @@ def ticket_update(*, ticket: Ticket, version: int, actor: Any, **changes: Any) -
         changes["category"] = None
     data = _clean({"type": ticket.type, "category": old_category, **changes}, ticket.customer)
     data = {k: v for k, v in data.items() if k in changes}
-    return record_update(instance=ticket, version=version, changes=data, actor=actor)
+    with transaction.atomic():
+        updated = record_update(instance=ticket, version=version, changes=data, actor=actor)
+        if updated.type_id != ticket.type_id or updated.priority != ticket.priority:
+            _clocks(updated, timezone.now())
+    return updated
 
 
 @transaction.atomic
@@ -158,6 +172,8 @@ def ticket_transition(
     elif ticket.status in (S.RESOLVED, S.CLOSED):  # reopened
         changes["resolved_at"] = None
         changes["closed_at"] = None
+    if ticket.first_response_at is None and to in sla.RESPONDED:
+        changes["first_response_at"] = now
     updated = record_update(instance=ticket, version=version, changes=changes, actor=actor)
     StatusChange.objects.create(
         ticket=updated,
@@ -167,6 +183,11 @@ def ticket_transition(
         changed_by=actor,
         comment=comment.strip()[:500],
     )
+    _clocks(updated, now)
+    if to == S.CLOSED:
+        services_revisit.on_closed(ticket=updated, actor=actor, now=now)
+    elif ticket.status == S.CLOSED:
+        services_revisit.on_reopened(ticket=updated, actor=actor)
     return updated
 
 
@@ -180,10 +201,13 @@ def entry_add(*, ticket: Ticket, kind: str, body: str, actor: Any) -> TicketEntr
     entry = TicketEntry.objects.create(
         ticket=ticket, kind=kind, body=text, created_at=now, author=actor
     )
-    if kind == EntryKind.REPLY:
+    if kind == EntryKind.REPLY and (
         Ticket.all_objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
             first_response_at=now
         )
+    ):
+        ticket.first_response_at = now
+        _clocks(ticket, now)
     # A new entry is a change of the ticket: lists sorted by activity see it.
     Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=now)
     return entry

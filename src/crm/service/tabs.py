@@ -17,8 +17,8 @@ def customer_tickets(user: Any, customer: Any) -> dict[str, Any]:
     qs = selectors.ticket_list(user, selectors.TicketFilters(customer=customer.pk))
     rows = list(qs[: TAB_ROWS + 1])
     open_count = (
-        selectors.tickets_for_user(user)
-        .filter(customer=customer.pk, status__in=selectors.OPEN_STATUSES)
+        selectors.tickets_for_user(user, customer=customer.pk)
+        .filter(status__in=selectors.OPEN_STATUSES)
         .count()
     )
     return {

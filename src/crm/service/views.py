@@ -16,7 +16,7 @@ from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 from crm.web.pages import page_view, show_error
 
-from . import selectors, services
+from . import selectors, selectors_revisit, selectors_sla, services
 from .forms import EntryForm, TicketForm, TransitionForm
 from .models import Priority, Ticket, TicketStatus
 
@@ -40,6 +40,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         status=g.get("status", "") if g.get("status") in TicketStatus.values else "",
         type=_int(g.get("type")),
         priority=g.get("priority", "") if g.get("priority") in Priority.values else "",
+        sla=g.get("sla", "") if g.get("sla") in ("warning", "breached") else "",
         search=g.get("q", "")[:100].replace("\x00", ""),
         ordering=g.get("sort", "updated") if g.get("sort") in selectors.ORDERINGS else "updated",
     )
@@ -55,7 +56,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "view": view,
-            "filtered": any(g.get(k) for k in ("view", "status", "type", "priority", "q")),
+            "filtered": any(g.get(k) for k in ("view", "status", "type", "priority", "q", "sla")),
             "statuses": TicketStatus.choices,
             "priorities": Priority.choices,
             "types": selectors.types(),
@@ -63,7 +64,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
                 ("updated", _("Recently updated")),
                 ("created", _("Newest first")),
                 ("priority", _("Priority")),
+                ("due", _("Resolution due")),
             ],
+            "sla_options": [("warning", _("Due soon")), ("breached", _("Overdue"))],
             "can_create": get_access(request.user).can(Module.SERVICE, Action.CREATE),
         },
     )
@@ -139,6 +142,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": selectors.can_edit(request.user, ticket),
             "entry_form": EntryForm(),
             "destructive": {TicketStatus.CLOSED.value},
+            "clocks": selectors_sla.clocks_of(ticket),
+            "sla_events": selectors_sla.events_of(ticket)[:20],
+            "revisits": selectors_revisit.revisits_of(ticket),
         },
     )
 

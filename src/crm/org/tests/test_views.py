@@ -226,7 +226,7 @@ def test_employees_list_active_filter(demo, page_client, admin, rep_west):
     gone = [e.username for e in client.get("/org/employees/?active=0").context["page"].items]
     assert gone == ["rep_west_1"]
     everyone = client.get("/org/employees/?active=all").context["page"]
-    assert everyone.count == 9
+    assert everyone.count == User.objects.count() >= 9
 
 
 def test_employees_list_sorting(demo, page_client, admin):
@@ -242,10 +242,11 @@ def test_employees_list_pagination(demo, page_client, admin):
     client = page_client(admin)
     first = client.get("/org/employees/?page_size=4")
     page = first.context["page"]
-    assert (page.count, page.num_pages, len(page.items)) == (9, 3, 4)
+    n = User.objects.count()  # the demo's employees (9 and more as modules add roles)
+    assert (page.count, page.num_pages, len(page.items)) == (n, -(-n // 4), 4)
     assert "page=2" in _html(first)
     last = client.get("/org/employees/?page_size=4&page=3").context["page"]
-    assert len(last.items) == 1
+    assert len(last.items) == n - 8
     # bad paging falls back to the first page rather than failing
     res = client.get("/org/employees/?page=abc&page_size=500")
     assert res.status_code == 200
@@ -274,13 +275,14 @@ def test_employee_create_page(demo, page_client, admin):
 
 
 def test_employee_create_page_shows_field_errors(demo, page_client, admin):
+    before = User.objects.count()
     res = page_client(admin).post(
         "/org/employees/new/",
         {"username": "rep_east_1", "password": "123", "unit": _unit("南京销售一组").pk},
     )
     assert res.status_code == 200
     assert res.context["form"].errors["username"]
-    assert User.objects.count() == 9
+    assert User.objects.count() == before
 
 
 def test_employee_edit_page_changes_unit_and_roles_with_history(demo, page_client, admin, rep_east):

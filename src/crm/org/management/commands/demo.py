@@ -66,11 +66,33 @@ class Command(BaseCommand):
             "Demo activities: created {activities} visits, calls and tasks, "
             "{targets} targets".format(**made)
         )
+        from crm.sales.demo_quotes import load_quotes
+
+        made = load_quotes()
+        bulk_rows += sum(made.values())
+        self.stdout.write(
+            "Demo quotes: created {quotes} quotes ({quote_lines} lines), {contracts} contracts "
+            "({contract_lines} lines)".format(**made)
+        )
         from crm.service.demo import load_tickets
 
         made = load_tickets(customers=max(0, opts["customers"]))
         bulk_rows += sum(made.values())
         self.stdout.write("Demo service: created {tickets} tickets".format(**made))
+        from crm.orders.demo import load_orders
+
+        made = load_orders(customers=max(0, opts["customers"]))
+        bulk_rows += sum(made.values())
+        self.stdout.write(
+            "Demo orders: created {orders} orders ({lines} lines), {shipments} shipments, "
+            "{invoices} invoices, {payments} payments".format(**made)
+        )
+        from crm.commissions.demo import load_commissions
+
+        made = load_commissions()
+        self.stdout.write(
+            "Demo commissions: {statements} statements, {months} months".format(**made)
+        )
         if bulk_rows < 10_000:
             return
         from django.apps import apps
@@ -89,6 +111,9 @@ class Command(BaseCommand):
                     "sales.OpportunityLine",
                     "sales.Lead",
                     "sales.Activity",
+                    "service.Ticket",
+                    "service.StatusChange",
+                    "service.TicketEntry",
                 )
             ]
         )

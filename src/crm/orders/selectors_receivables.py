@@ -1,0 +1,158 @@
+"""Reads of invoices, payments, balances and aging, scoped to the user (sales data scope).
+
+A customer's balance is the sum of its ledger entries; an invoice's open amount is its gross
+less its allocations, computed in the query (a correlated sum), never stored.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from crm.core.access import get_in_scope, scoped_by_unit_ids
+from crm.core.fields import MoneyField
+from crm.core.modules import Module
+
+from .models_receivables import Invoice, Payment, PaymentAllocation, ReceivableEntry
+
+M = MoneyField()
+ZERO = Value(Decimal(0), output_field=M)
+
+
+def _allocated_sum() -> Subquery:
+    return Subquery(
+        PaymentAllocation.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+
+
+def with_open(qs: QuerySet[Invoice]) -> QuerySet[Any]:
+    """`open_amount` on each invoice (typed Any: the stubs do not know annotations)."""
+    return qs.annotate(
+        open_amount=F("gross_amount") - Coalesce(_allocated_sum(), ZERO, output_field=MoneyField())
+    )
+
+
+def invoices_in_scope(user: Any) -> QuerySet[Invoice]:
+    return scoped_by_unit_ids(Invoice.objects.all(), user, Module.SALES)
+
+
+def invoices_for_user(user: Any) -> QuerySet[Any]:
+    return with_open(invoices_in_scope(user)).select_related("customer", "order", "owner")
+
+
+@dataclass
+class InvoiceFilters:
+    customer: int | None = None
+    order: int | None = None
+    open_only: bool = False
+    overdue_on: date | None = None  # overdue on this day (due before it, still open)
+    search: str = ""
+
+
+def invoice_list(user: Any, f: InvoiceFilters) -> QuerySet[Any]:
+    qs = invoices_for_user(user)
+    if f.customer:
+        qs = qs.filter(customer=f.customer)
+    if f.order:
+        qs = qs.filter(order=f.order)
+    if f.open_only or f.overdue_on:
+        qs = qs.filter(open_amount__gt=0)
+    if f.overdue_on:
+        return qs.filter(due_date__lt=f.overdue_on).order_by("due_date", "id")
+    if f.search:
+        term = f.search.strip()[:100]
+        qs = qs.filter(
+            Q(number__icontains=term)
+            | Q(fapiao_number__icontains=term)
+            | Q(customer__name__icontains=term)
+        )
+    return qs.order_by("-issue_date", "-id")
+
+
+def invoice_get_for_user(*, user: Any, pk: Any) -> Invoice:
+    return get_in_scope(invoices_for_user(user), pk)
+
+
+def payments_for_user(user: Any) -> QuerySet[Payment]:
+    return (
+        scoped_by_unit_ids(Payment.objects.all(), user, Module.SALES)
+        .select_related("customer")
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO, output_field=M))
+        .order_by("-received_on", "-id")
+    )
+
+
+def payment_get_for_user(*, user: Any, pk: Any) -> Payment:
+    return get_in_scope(payments_for_user(user), pk)
+
+
+def allocations_of(payment: Payment) -> QuerySet[PaymentAllocation]:
+    return payment.allocations.select_related("invoice")
+
+
+def balance_of(customer_id: int) -> Decimal:
+    """The customer's open balance: the sum of its ledger (one aggregate)."""
+    s = ReceivableEntry.objects.filter(customer_id=customer_id).aggregate(s=Sum("amount"))["s"]
+    return s if s is not None else Decimal(0)
+
+
+def overdue_of(customer_id: int, today: date) -> Decimal:
+    """What of the customer's invoices is past due and still open (one aggregate)."""
+    s = with_open(Invoice.objects.filter(customer_id=customer_id, due_date__lt=today)).aggregate(
+        s=Sum("open_amount")
+    )["s"]
+    return s if s is not None else Decimal(0)
+
+
+def ledger_of(customer_id: int) -> QuerySet[ReceivableEntry]:
+    return ReceivableEntry.objects.filter(customer_id=customer_id).select_related(
+        "invoice", "payment", "sales_return"
+    )
+
+
+BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "d90_plus")
+
+
+def _bucket_sums(today: date) -> dict[str, Any]:
+    """Sum of open amounts per aging bucket (days overdue = today − due date)."""
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
+
+    ranges = {
+        "not_due": Q(due_date__gt=today),
+        "d0_30": Q(due_date__lte=today, due_date__gte=days(30)),
+        "d31_60": Q(due_date__lt=days(30), due_date__gte=days(60)),
+        "d61_90": Q(due_date__lt=days(60), due_date__gte=days(90)),
+        "d90_plus": Q(due_date__lt=days(90)),
+    }
+    sums: dict[str, Any] = {
+        key: Coalesce(Sum("open_amount", filter=q, output_field=M), ZERO, output_field=M)
+        for key, q in ranges.items()
+    }
+    sums["total"] = Coalesce(Sum("open_amount", output_field=M), ZERO, output_field=M)
+    return sums
+
+
+def aging_totals(user: Any, today: date) -> dict[str, Decimal]:
+    """The buckets over every customer in the user's scope: one SQL aggregate."""
+    return with_open(invoices_in_scope(user)).aggregate(**_bucket_sums(today))
+
+
+def aging_by_customer(user: Any, today: date) -> QuerySet[Any]:
+    """One row per customer with open invoices: the buckets, biggest total first (one query,
+    paged by the caller)."""
+    return (
+        with_open(invoices_in_scope(user))
+        .values("customer_id", "customer__name", "customer__code")
+        .annotate(**_bucket_sums(today))
+        .filter(total__gt=0)
+        .order_by("-total", "customer_id")
+    )

@@ -1,0 +1,185 @@
+"""Invoices, payments, allocations, aging: balance = the ledger's sum, allocations never exceed
+what is open, due dates from payment terms; hypothesis properties over any sequence."""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from crm.orders import selectors_receivables as rsel
+from crm.orders import services_receivables, services_shipping
+from crm.orders.errors import OverAllocated
+from crm.orders.models_receivables import Invoice, PaymentAllocation, ReceivableEntry
+
+pytestmark = pytest.mark.usefixtures("demo_once")
+
+
+def _shipped(order: Any, actor: Any, confirmed: Any) -> tuple[Any, Any]:
+    order = confirmed(order)
+    line = order.lines.get()
+    shipment = services_shipping.shipment_create(
+        order=order, actor=actor, quantities={line.pk: line.quantity}
+    )
+    return order, shipment
+
+
+def test_invoice_payment_allocation_balance(
+    west_order: Any, rep_west: Any, finance: Any, confirmed: Any, west_customer: Any
+) -> None:
+    order, shipment = _shipped(west_order, rep_west, confirmed)
+    today = timezone.localdate()
+    inv = services_receivables.invoice_create(
+        order=order, actor=finance, shipment=shipment, fapiao_number="No.0001", issue_date=today
+    )
+    assert inv.gross_amount == Decimal("1130.00") and inv.due_date == today + timedelta(days=30)
+    assert rsel.balance_of(west_customer.pk) == Decimal("1130.00")
+    with pytest.raises(Exception):  # noqa: B017 - the shipment is invoiced once
+        services_receivables.invoice_create(order=order, actor=finance, shipment=shipment)
+    with pytest.raises(OverAllocated):
+        services_receivables.payment_create(
+            customer=west_customer,
+            actor=finance,
+            amount=Decimal("2000"),
+            allocations=[(inv, Decimal("1130.01"))],
+        )
+    services_receivables.payment_create(
+        customer=west_customer,
+        actor=finance,
+        amount=Decimal("1000"),
+        allocations=[(inv, Decimal("1000"))],
+    )
+    assert rsel.balance_of(west_customer.pk) == Decimal("130.00")
+    assert rsel.invoices_for_user(finance).get(pk=inv.pk).open_amount == Decimal("130.00")
+    services_receivables.payment_create(
+        customer=west_customer,
+        actor=finance,
+        amount=Decimal("130"),
+        allocations=[(inv, Decimal("130"))],
+    )
+    assert rsel.balance_of(west_customer.pk) == 0
+    assert rsel.overdue_of(west_customer.pk, today + timedelta(days=365)) == 0
+
+
+def test_due_date_from_customer_terms_and_overdue_aging(
+    west_order: Any,
+    rep_west: Any,
+    finance: Any,
+    confirmed: Any,
+    west_customer: Any,
+    leader: Any,
+    rep_east: Any,
+) -> None:
+    services_receivables.credit_limit_set(
+        customer=west_customer, actor=finance, amount=None, payment_terms_days=45
+    )
+    order, _s = _shipped(west_order, rep_west, confirmed)
+    issued = timezone.localdate() - timedelta(days=100)
+    inv = services_receivables.invoice_create(order=order, actor=finance, issue_date=issued)
+    assert inv.due_date == issued + timedelta(days=45)  # 55 days overdue today
+    totals = rsel.aging_totals(leader, timezone.localdate())
+    assert totals["d31_60"] == Decimal("1130.00") and totals["total"] == Decimal("1130.00")
+    assert rsel.aging_totals(rep_east, timezone.localdate())["total"] == 0  # out of scope
+    rows = list(rsel.aging_by_customer(leader, timezone.localdate()))
+    assert [(r["customer_id"], r["d31_60"]) for r in rows] == [
+        (west_customer.pk, Decimal("1130.00"))
+    ]
+    overdue = rsel.invoice_list(leader, rsel.InvoiceFilters(overdue_on=timezone.localdate()))
+    assert [i.pk for i in overdue] == [inv.pk]
+
+
+def test_aging_is_one_query(leader: Any, django_assert_num_queries: Any) -> None:
+    from crm.core.access import get_access
+
+    get_access(leader)  # the user's grants, read once per request
+    with django_assert_num_queries(1):
+        rsel.aging_totals(leader, timezone.localdate())
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(
+    rep_west: Any, finance: Any, west_customer: Any, make_order: Any, confirmed: Any
+) -> dict[str, Any]:
+    orders = []
+    for qty in ("10", "7", "3"):
+        order = confirmed(make_order(rep_west, west_customer, qty))
+        orders.append(order)
+    return {"rep": rep_west, "finance": finance, "customer": west_customer, "orders": orders}
+
+
+def _step(w: dict[str, Any], data: Any) -> None:
+    from crm.core.errors import DomainError
+
+    op = data.draw(st.sampled_from(["ship", "invoice", "pay", "return", "allocate"]))
+    order = data.draw(st.sampled_from(w["orders"]))
+    line = order.lines.get()
+    amount = data.draw(st.decimals(min_value=1, max_value=3000, places=2))
+    qty = data.draw(st.decimals(min_value=Decimal("0.5"), max_value=10, places=1))
+    try:
+        with transaction.atomic():
+            if op == "ship":
+                services_shipping.shipment_create(
+                    order=order, actor=w["rep"], quantities={line.pk: qty}
+                )
+            elif op == "invoice":
+                services_receivables.invoice_create(order=order, actor=w["finance"])
+            elif op == "return":
+                services_shipping.return_create(
+                    order=order, actor=w["rep"], quantities={line.pk: qty}, reason="退货"
+                )
+            else:
+                open_invoices = list(
+                    rsel.invoice_list(w["finance"], rsel.InvoiceFilters(open_only=True))
+                )
+                allocations = []
+                if open_invoices:
+                    inv = data.draw(st.sampled_from(open_invoices))
+                    allocations = [(inv, min(amount, inv.open_amount))]
+                services_receivables.payment_create(
+                    customer=w["customer"],
+                    actor=w["finance"],
+                    amount=amount,
+                    allocations=allocations,
+                )
+    except DomainError:
+        pass  # refused steps (over-shipping, nothing to invoice…) change nothing
+
+
+@settings(
+    max_examples=15,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_balance_equals_ledger_whatever_happens(world: dict[str, Any], data: Any) -> None:
+    with transaction.atomic():
+        for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+            _step(world, data)
+        customer = world["customer"]
+        entries = ReceivableEntry.objects.filter(customer=customer)
+        invoiced = (
+            Invoice.objects.filter(customer=customer).aggregate(s=Sum("gross_amount"))["s"] or 0
+        )
+        paid = -(entries.filter(kind="payment").aggregate(s=Sum("amount"))["s"] or 0)
+        credited = -(entries.filter(kind="credit").aggregate(s=Sum("amount"))["s"] or 0)
+        assert rsel.balance_of(customer.pk) == sum(e.amount for e in entries)
+        assert rsel.balance_of(customer.pk) == invoiced - paid - credited
+        for inv in rsel.invoices_for_user(world["finance"]).filter(customer=customer):
+            allocated = (
+                PaymentAllocation.objects.filter(invoice=inv).aggregate(s=Sum("amount"))["s"] or 0
+            )
+            assert 0 <= inv.open_amount == inv.gross_amount - allocated
+        for order in world["orders"]:
+            line = order.lines.get()
+            assert 0 <= line.returned_quantity <= line.shipped_quantity <= line.quantity
+        transaction.set_rollback(True)
