@@ -20,6 +20,8 @@ class BaseModel(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The three "who" columns have no index: no list filters on them, and every index costs
+    # every insert (docs/decisions/0006).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -27,6 +29,7 @@ class BaseModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,6 +38,7 @@ class BaseModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     # Incremented by every update; an update that carries an older value is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -47,6 +51,7 @@ class BaseModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     objects = LiveManager()

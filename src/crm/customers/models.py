@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -219,6 +220,10 @@ class Contact(BaseModel):
                 condition=Q(is_primary=True, is_deleted=False),
                 name="customers_one_primary_contact",
             )
+        ]
+        indexes = [
+            # the call desk finds a caller by e-mail (`email__iexact` compares UPPER())
+            models.Index(Upper("email"), name="customers_contact_email"),
         ]
 
     def __str__(self) -> str:
