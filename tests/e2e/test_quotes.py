@@ -93,6 +93,15 @@ def test_quote_discount_approval_acceptance_and_pdf(new_page: Any, e2e_demo: Any
     rep.click("#quote-to-accepted")
     expect(rep.locator("#quote-status")).to_have_text("已接受")
 
+    # the accepted quote becomes the order, which links back; the quote then shows it
+    rep.click("#quote-order-new")
+    expect(rep).to_have_url(re.compile(r"/orders/\d+/$"))
+    expect(rep.locator("#order-status")).to_have_text("草稿")
+    expect(rep.locator("#order-quote")).to_contain_text(quote.number)
+    rep.click("#order-quote")
+    expect(rep.locator("#quote-orders")).to_be_visible()
+    expect(rep.locator("#quote-order-new")).to_have_count(0)
+
     pdf = rep.request.get(f"/sales/quotes/{quote.pk}/pdf/")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")

@@ -62,6 +62,8 @@ def order_out(o: SalesOrder) -> dict[str, Any]:
         "number": o.number or "",
         "customer": ref(o.customer),
         "opportunity_id": o.opportunity_id,
+        "quote_id": o.quote_id,
+        "contract_id": o.contract_id,
         "owner": ref(o.owner),
         "org_unit": ref(o.org_unit),
         "status": o.status,
@@ -208,6 +210,31 @@ def order_create(request: HttpRequest, payload: SalesOrderIn) -> Any:
         actor=user, key=key, body=payload.model_dump(mode="json"), **kwargs
     )
     return Status(201 if created else 200, _detail(user, o.pk))
+
+
+@router.post("/orders/from-quote/{quote_id}", response={201: SalesOrderDetailOut, **WRITE_ERRORS})
+def order_from_quote(request: HttpRequest, quote_id: int) -> Any:
+    """A draft order with an accepted quote's lines (409 `not_orderable` otherwise, or when
+    an order was already made from it)."""
+    from crm.sales.selectors_quotes import quote_get_for_user
+
+    quote = quote_get_for_user(user=request.user, pk=quote_id)
+    require(request.user, Module.SALES, Action.CREATE)
+    o = services.order_from_document(document=quote, actor=request.user)
+    return Status(201, _detail(request.user, o.pk))
+
+
+@router.post(
+    "/orders/from-contract/{contract_id}", response={201: SalesOrderDetailOut, **WRITE_ERRORS}
+)
+def order_from_contract(request: HttpRequest, contract_id: int) -> Any:
+    """A draft order with an active contract's lines and payment terms."""
+    from crm.sales.selectors_contracts import contract_get_for_user
+
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    require(request.user, Module.SALES, Action.CREATE)
+    o = services.order_from_document(document=contract, actor=request.user)
+    return Status(201, _detail(request.user, o.pk))
 
 
 @router.get("/orders/{order_id}", response={200: SalesOrderDetailOut, **ERRORS})

@@ -9,6 +9,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class NotOrderable(Conflict):
+    """Only an accepted quote or an active contract becomes an order, and only once."""
+
+    code = "not_orderable"
+
+
 class OrderLocked(Conflict):
     code = "order_locked"
     default_message = _("Only a draft order can be changed.")

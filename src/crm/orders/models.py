@@ -43,6 +43,23 @@ class SalesOrder(BaseModel):
         blank=True,
         related_name="sales_orders",
     )
+    # The accepted quote or the active contract the order was made from, if any.
+    quote = models.ForeignKey(
+        "sales.Quote",
+        verbose_name=_("quote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+    )
+    contract = models.ForeignKey(
+        "sales.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -79,6 +79,8 @@ class SalesOrderOut(Schema):
     number: str
     customer: Ref
     opportunity_id: int | None
+    quote_id: int | None
+    contract_id: int | None
     owner: Ref
     org_unit: Ref
     status: OrderStatus

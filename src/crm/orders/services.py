@@ -19,7 +19,13 @@ from crm.products.pricing import prices_for
 from crm.sales.totals import line_totals, places
 
 from . import credit
-from .errors import IdempotencyKeyReused, InvalidTransition, OrderLocked, field_error
+from .errors import (
+    IdempotencyKeyReused,
+    InvalidTransition,
+    NotOrderable,
+    OrderLocked,
+    field_error,
+)
 from .models import IdempotencyKey, OrderLine, OrderStatus, OrderStatusChange, SalesOrder
 
 S = OrderStatus
@@ -125,6 +131,8 @@ def order_create(
     opportunity: Any = None,
     payment_terms_days: int | None = None,
     notes: str = "",
+    quote: Any = None,
+    contract: Any = None,
 ) -> SalesOrder:
     """A draft order of `customer`; owner defaults to the actor, the unit to the owner's."""
     owner = owner or actor
@@ -138,6 +146,8 @@ def order_create(
         owner=owner,
         org_unit_id=owner.unit_id,
         opportunity=opportunity,
+        quote=quote,
+        contract=contract,
         order_date=order_date or timezone.localdate(),
         payment_terms_days=payment_terms_days,
         notes=(notes or "").strip(),
@@ -153,6 +163,49 @@ def order_create(
     OrderLine.objects.bulk_create(checked)
     _log(order, "", S.DRAFT, actor)
     return order
+
+
+@transaction.atomic
+def order_from_document(*, document: Any, actor: Any) -> SalesOrder:
+    """A draft order with the lines of an accepted quote or an active contract (SAL-6: "from
+    a quote/contract"); one order per document. A contract's payment terms come along."""
+    from crm.sales.models_contracts import Contract, ContractStatus
+    from crm.sales.models_quotes import Quote, QuoteStatus
+
+    is_quote = isinstance(document, Quote)
+    # lock the document: two clicks must not make two orders
+    document = type(document).objects.select_for_update().get(pk=document.pk)
+    if is_quote and document.status != QuoteStatus.ACCEPTED:
+        raise NotOrderable(_("Only an accepted quote can become an order."))
+    if isinstance(document, Contract) and document.status != ContractStatus.ACTIVE:
+        raise NotOrderable(_("Only an active contract can become an order."))
+    link = {"quote": document} if is_quote else {"contract": document}
+    existing = SalesOrder.objects.filter(**link).first()
+    if existing is not None:
+        raise NotOrderable(
+            _("Order %(number)s was already made from it.") % {"number": existing.number}
+        )
+    lines = [
+        {
+            "product": line.product,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "discount_percent": line.discount_pct,
+            "tax_rate": line.tax_rate,
+        }
+        for line in document.lines.select_related("product")
+    ]
+    if not lines:
+        raise NotOrderable(_("It has no product lines to order."))
+    return order_create(
+        actor=actor,
+        customer=document.customer,
+        lines=lines,
+        owner=document.owner,
+        opportunity=document.opportunity,
+        payment_terms_days=None if is_quote else document.payment_terms_days,
+        **link,
+    )
 
 
 def body_hash(body: Any) -> str:

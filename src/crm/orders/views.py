@@ -348,3 +348,32 @@ def shipment_event(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     messages.success(request, _("Logistics status recorded."))
     return redirect("orders:order_detail", shipment.order_id)
+
+
+def _order_from(request: HttpRequest, document: Any, back_to: str) -> HttpResponseBase:
+    require(request.user, Module.SALES, Action.CREATE)
+    try:
+        order = services.order_from_document(document=document, actor=request.user)
+    except DomainError as exc:  # not accepted/active, or already ordered: say so on its page
+        show_error(request, exc)
+        return redirect(back_to, document.pk)
+    messages.success(request, _("Order %(number)s created.") % {"number": order.number})
+    return redirect("orders:order_detail", order.pk)
+
+
+@require_POST
+@page_view
+def order_from_quote(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from crm.sales.selectors_quotes import quote_get_for_user
+
+    quote = quote_get_for_user(user=request.user, pk=pk)
+    return _order_from(request, quote, "sales:quote_detail")
+
+
+@require_POST
+@page_view
+def order_from_contract(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from crm.sales.selectors_contracts import contract_get_for_user
+
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    return _order_from(request, contract, "sales:contract_detail")

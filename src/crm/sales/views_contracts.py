@@ -212,6 +212,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and renewed_by is None
             and c.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRED),
             "renewed_by": renewed_by,
+            "orders": list(c.sales_orders.all()),
+            "can_order": access.can(Module.SALES, Action.CREATE)
+            and c.status == ContractStatus.ACTIVE
+            and bool(c.lines.exists()),
             "approvals": list(approvals.approvals_of(c)[:50]),
             "history": history_for(c)[:50],
         },

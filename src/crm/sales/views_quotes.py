@@ -226,6 +226,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and quote.status in (QuoteStatus.SENT, QuoteStatus.REJECTED, QuoteStatus.EXPIRED),
             "can_contract": access.can(Module.SALES, Action.CREATE)
             and quote.status == QuoteStatus.ACCEPTED,
+            "orders": list(quote.sales_orders.all()),
             "versions": list(selectors_quotes.versions_of(quote)[:50]),
             "approvals": list(approvals.approvals_of(quote)[:50]),
             "history": history_for(quote)[:50],

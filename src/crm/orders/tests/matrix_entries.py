@@ -526,3 +526,60 @@ page(
     forbidden=SEES_WEST - FINANCE,
     target=west_customer,
 )
+
+
+# --- orders from an accepted quote / an active contract ---------------------------------------
+
+
+def accepted_quote(users: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.sales import services_quotes
+
+    rep = users["rep_west_1"]
+    q = services_quotes.quote_create(
+        actor=rep,
+        customer=west_customer(users),
+        valid_until=timezone.localdate() + timedelta(days=20),
+        lines=[{"product": _product(users), "quantity": Decimal("2")}],
+    )
+    for to in ("sent", "accepted"):
+        q = services_quotes.quote_transition(quote=q, to=to, version=q.version, actor=rep)
+    return q
+
+
+def active_contract(users: Any) -> Any:
+    from crm.sales import services_contracts
+
+    rep = users["rep_west_1"]
+    c = services_contracts.contract_from_quote(actor=rep, quote=accepted_quote(users))
+    return services_contracts.contract_transition(
+        contract=c, to="active", version=c.version, actor=rep
+    )
+
+
+for kind, target in (("quote", accepted_quote), ("contract", active_contract)):
+    api(
+        f"orders from {kind}",
+        "POST",
+        f"/api/v1/orders/from-{kind}/{{id}}",
+        module=SALES,
+        action=CREATE,
+        allowed=EDITORS,
+        forbidden=roles("leader", "agent"),
+        target=target,
+        tables=ORDER_TABLES,
+    )
+    page(
+        f"order from {kind}",
+        "POST",
+        f"/orders/from-{kind}/{{id}}/",
+        module=SALES,
+        action=CREATE,
+        allowed=EDITORS,
+        forbidden=roles("leader", "agent"),
+        target=target,
+        tables=ORDER_TABLES,
+    )
