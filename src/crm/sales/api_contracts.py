@@ -31,7 +31,7 @@ from crm.customers.schemas import Ref
 
 from . import approvals, selectors_contracts, selectors_quotes, services_contracts
 from .amount_words import rmb_upper
-from .api_quotes import resolve_quote_lines
+from .api_quotes import line_out, ref, resolve_quote_lines
 from .models_contracts import Contract, ContractStatus
 from .schemas import Version
 from .schemas_quotes import QuoteApprovalOut, QuoteLineIn, QuoteLineOut
@@ -144,23 +144,19 @@ class ContractQuery(Schema):
     ordering: Literal["updated", "created", "end_date", "amount"] = "updated"
 
 
-def _ref(obj: Any) -> dict[str, Any] | None:
-    return {"id": obj.pk, "name": str(getattr(obj, "name", "") or obj)} if obj is not None else None
-
-
 def contract_out(c: Contract) -> dict[str, Any]:
     return {
         "id": c.pk,
         "number": c.number,
         "title": c.title,
         "status": c.status,
-        "customer": _ref(c.customer),
-        "contact": _ref(c.contact),
-        "quote": _ref(c.quote) if c.quote_id else None,
-        "opportunity": _ref(c.opportunity) if c.opportunity_id else None,
-        "renewal_of": _ref(c.renewal_of) if c.renewal_of_id else None,
-        "owner": _ref(c.owner),
-        "org_unit": _ref(c.org_unit),
+        "customer": ref(c.customer),
+        "contact": ref(c.contact),
+        "quote": ref(c.quote) if c.quote_id else None,
+        "opportunity": ref(c.opportunity) if c.opportunity_id else None,
+        "renewal_of": ref(c.renewal_of) if c.renewal_of_id else None,
+        "owner": ref(c.owner),
+        "org_unit": ref(c.org_unit),
         "our_party": c.our_party,
         "customer_party": c.customer_party,
         "is_framework": c.is_framework,
@@ -186,43 +182,27 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
         **contract_out(c),
         "notes": c.notes,
         "amount_in_words": rmb_upper(c.amount),
-        "lines": [
-            {
-                "id": line.pk,
-                "product": _ref(line.product),
-                "product_code": line.product.code,
-                "description": line.description,
-                "unit": line.unit,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_pct": line.discount_pct,
-                "tax_rate": line.tax_rate,
-                "net_amount": line.net_amount,
-                "tax_amount": line.tax_amount,
-                "gross_amount": line.gross_amount,
-            }
-            for line in selectors_contracts.lines_of(c)
-        ],
+        "lines": [line_out(line) for line in selectors_contracts.lines_of(c)],
         "attachments": [
             {
                 "id": a.pk,
                 "name": a.name,
                 "size": a.size,
                 "uploaded_at": a.uploaded_at,
-                "uploaded_by": _ref(a.uploaded_by),
+                "uploaded_by": ref(a.uploaded_by),
                 "url": f"/api/v1/contracts/attachments/{a.pk}",
             }
             for a in selectors_contracts.attachments_of(c)[:100]
         ],
         "allowed_transitions": services_contracts.allowed_targets(c.status),
-        "renewed_by": _ref(selectors_contracts.renewal_of(c)),
+        "renewed_by": ref(selectors_contracts.renewal_of(c)),
         "approvals": [
             {
                 "id": a.pk,
                 "status": a.status,
-                "approver": _ref(a.approver),
+                "approver": ref(a.approver),
                 "requested_at": a.requested_at,
-                "decided_by": _ref(a.decided_by),
+                "decided_by": ref(a.decided_by),
                 "decided_at": a.decided_at,
                 "comment": a.comment,
                 "reasons": [r.get("text", "") for r in a.reasons],
@@ -370,7 +350,7 @@ def attachment_create(request: HttpRequest, contract_id: int, file: File[Uploade
             "name": a.name,
             "size": a.size,
             "uploaded_at": a.uploaded_at,
-            "uploaded_by": _ref(a.uploaded_by),
+            "uploaded_by": ref(a.uploaded_by),
             "url": f"/api/v1/contracts/attachments/{a.pk}",
         },
     )

@@ -31,7 +31,7 @@ from .schemas_quotes import (
 router = Router(tags=["quotes"])
 
 
-def _ref(obj: Any) -> dict[str, Any] | None:
+def ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(getattr(obj, "name", "") or obj)} if obj is not None else None
 
 
@@ -42,11 +42,11 @@ def quote_out(q: Quote) -> dict[str, Any]:
         "revision": q.revision,
         "title": q.title,
         "status": q.status,
-        "customer": _ref(q.customer),
-        "contact": _ref(q.contact),
-        "opportunity": _ref(q.opportunity),
-        "owner": _ref(q.owner),
-        "org_unit": _ref(q.org_unit),
+        "customer": ref(q.customer),
+        "contact": ref(q.contact),
+        "opportunity": ref(q.opportunity),
+        "owner": ref(q.owner),
+        "org_unit": ref(q.org_unit),
         "valid_until": q.valid_until,
         "net_amount": q.net_amount,
         "tax_amount": q.tax_amount,
@@ -61,29 +61,31 @@ def quote_out(q: Quote) -> dict[str, Any]:
     }
 
 
+def line_out(line: Any) -> dict[str, Any]:
+    """A quote's or a contract's product line (they are priced alike: sales/totals.py)."""
+    return {
+        "id": line.pk,
+        "product": ref(line.product),
+        "product_code": line.product.code,
+        "description": line.description,
+        "unit": line.unit,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "discount_pct": line.discount_pct,
+        "tax_rate": line.tax_rate,
+        "net_amount": line.net_amount,
+        "tax_amount": line.tax_amount,
+        "gross_amount": line.gross_amount,
+    }
+
+
 def _detail(user: Any, pk: int) -> dict[str, Any]:
     q = selectors_quotes.quote_get_for_user(user=user, pk=pk)
     return {
         **quote_out(q),
         "notes": q.notes,
         "amount_in_words": rmb_upper(q.gross_amount),
-        "lines": [
-            {
-                "id": line.pk,
-                "product": _ref(line.product),
-                "product_code": line.product.code,
-                "description": line.description,
-                "unit": line.unit,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_pct": line.discount_pct,
-                "tax_rate": line.tax_rate,
-                "net_amount": line.net_amount,
-                "tax_amount": line.tax_amount,
-                "gross_amount": line.gross_amount,
-            }
-            for line in selectors_quotes.lines_of(q)
-        ],
+        "lines": [line_out(line) for line in selectors_quotes.lines_of(q)],
         "allowed_transitions": services_quotes.allowed_targets(q.status),
         "can_revise": q.status in (QuoteStatus.SENT, QuoteStatus.REJECTED, QuoteStatus.EXPIRED),
         "versions": [
@@ -100,9 +102,9 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
             {
                 "id": a.pk,
                 "status": a.status,
-                "approver": _ref(a.approver),
+                "approver": ref(a.approver),
                 "requested_at": a.requested_at,
-                "decided_by": _ref(a.decided_by),
+                "decided_by": ref(a.decided_by),
                 "decided_at": a.decided_at,
                 "comment": a.comment,
                 "reasons": [r.get("text", "") for r in a.reasons],

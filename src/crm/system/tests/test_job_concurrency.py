@@ -17,7 +17,10 @@ from crm.system.reminders import Reminder
 DAY = date(2026, 11, 30)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL race")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: SQLite serialises writers, so two reminder runs cannot race",
+)
 def test_two_concurrent_runs_deliver_once(transactional_db: Any, smtp: Any, source: Any) -> None:
     # given 20 recipients with an address and 3 reminders each
     users = [User.objects.create(username=f"u{i}", email=f"u{i}@example.com") for i in range(20)]
