@@ -7,19 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .amount_words import rmb_upper
 
 FONT = "STSong-Light"
-# The system parameter's label and help (crm.org.params); listed here so the sales catalogue
-# carries their translations.
-COMPANY_PARAM_TEXT = (
-    gettext_lazy("Company name"),
-    gettext_lazy("Printed at the top of quotes and contracts."),
-)
-
-
 def _register_font() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
