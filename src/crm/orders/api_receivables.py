@@ -248,7 +248,7 @@ def customer_receivables(request: HttpRequest, customer_id: int) -> Any:
 
     customer = customer_selectors.customer_get_for_user(user=request.user, pk=customer_id)
     require(request.user, Module.SALES, Action.VIEW)
-    credit = CreditLimit.objects.filter(customer=customer).first()
+    credit = rsel.credit_limit_of(customer)
     entries = rsel.ledger_of(customer.pk).order_by("-on", "-id")[:200]
     return {
         "customer": ref(customer),
@@ -286,7 +286,7 @@ def credit_limit_detail(request: HttpRequest, customer_id: int) -> Any:
 
     customer = customer_selectors.customer_get_for_user(user=request.user, pk=customer_id)
     require(request.user, Module.SALES, Action.VIEW)
-    return _credit_out(customer, CreditLimit.objects.filter(customer=customer).first())
+    return _credit_out(customer, rsel.credit_limit_of(customer))
 
 
 @router.put(

@@ -5,12 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from crm.core.errors import Conflict
-
-from .models import CreditLimit
 
 
 @dataclass(frozen=True)
@@ -28,17 +25,13 @@ class CreditCheck:
         return self.limit is not None and self.exposure > self.limit
 
 
-def ledger_balance(customer_id: int) -> Decimal:
-    """A customer's balance: the sum of its ledger entries (one aggregate)."""
-    from .models_receivables import ReceivableEntry
-
-    total = ReceivableEntry.objects.filter(customer_id=customer_id).aggregate(s=Sum("amount"))["s"]
-    return total if total is not None else Decimal(0)
-
-
 def check(customer: Any, amount: Decimal) -> CreditCheck:
-    limit = CreditLimit.objects.filter(customer=customer).values_list("amount", flat=True).first()
-    return CreditCheck(limit=limit, balance=ledger_balance(customer.pk), amount=amount)
+    from .selectors_receivables import balance_of, credit_limit_of
+
+    row = credit_limit_of(customer)
+    return CreditCheck(
+        limit=row.amount if row else None, balance=balance_of(customer.pk), amount=amount
+    )
 
 
 def submit_for_approval(*, order: Any, check: CreditCheck, actor: Any) -> None:

@@ -156,3 +156,11 @@ def aging_by_customer(user: Any, today: date) -> QuerySet[Any]:
         .filter(total__gt=0)
         .order_by("-total", "customer_id")
     )
+
+
+def credit_limit_of(customer: Any) -> Any:
+    """The customer's credit terms row (finance's), or None: no limit, default terms. The
+    caller has read the customer through its scoped selector."""
+    from .models import CreditLimit
+
+    return CreditLimit.objects.filter(customer=customer).first()

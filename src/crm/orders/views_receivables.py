@@ -21,7 +21,6 @@ from crm.web.pages import page_view, show_error
 from . import selectors, services_receivables
 from . import selectors_receivables as rsel
 from .forms import CreditForm, InvoiceForm, PaymentForm
-from .models import CreditLimit
 
 
 def require_finance(user: Any) -> None:
@@ -224,7 +223,7 @@ def credit_edit(request: HttpRequest, customer_pk: int) -> HttpResponse:
     user = request.user
     customer = customer_selectors.customer_get_for_user(user=user, pk=customer_pk)
     require_finance(user)
-    row = CreditLimit.objects.filter(customer=customer).first()
+    row = rsel.credit_limit_of(customer)
     initial = (
         {"amount": row.amount, "payment_terms_days": row.payment_terms_days, "version": row.version}
         if row
