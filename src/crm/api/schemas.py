@@ -93,6 +93,11 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Erro
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
+def ref(obj: Any) -> dict[str, Any] | None:
+    """A related record as the API shows it inline: its id and its name (or its text)."""
+    return {"id": obj.pk, "name": str(getattr(obj, "name", "") or obj)} if obj is not None else None
+
+
 def page_out(qs: Any, page: int, page_size: int, out: Any = None) -> dict[str, Any]:
     """A queryset paged in the database as the list envelope every endpoint returns."""
     p = paginate(qs, page, page_size)

@@ -16,6 +16,7 @@ from crm.api.schemas import (
     PageSize,
     Text,
     page_out,
+    ref,
 )
 from crm.core.access import require
 from crm.core.errors import Forbidden, ValidationFailed
@@ -50,10 +51,6 @@ class SalesOrderQuery(Schema):
     open: bool = False
     customer_id: Id | None = None
     ordering: str = "updated"
-
-
-def ref(obj: Any) -> dict[str, Any] | None:
-    return {"id": obj.pk, "name": str(getattr(obj, "name", obj))} if obj is not None else None
 
 
 def order_out(o: SalesOrder) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from crm.api.schemas import (
     PageSize,
     Text,
     page_out,
+    ref,
 )
 from crm.core.errors import ValidationFailed
 from crm.core.pagination import paginate
@@ -25,7 +26,7 @@ from crm.customers import selectors as customer_selectors
 
 from . import selectors, services_receivables
 from . import selectors_receivables as rsel
-from .api import ref, router
+from .api import router
 from .models import CreditLimit
 from .models_receivables import Invoice, Payment
 from .schemas import (

@@ -18,6 +18,7 @@ from crm.api.schemas import (
     PageOut,
     PageSize,
     page_out,
+    ref,
 )
 from crm.core.access import get_in_scope, require_special
 from crm.core.errors import ValidationFailed
@@ -114,10 +115,6 @@ class ApprovalRulePatch(InputSchema):
     sort_order: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
-def _ref(obj: Any) -> dict[str, Any] | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
-
-
 def approval_out(r: ApprovalRequest, user: Any) -> dict[str, Any]:
     return {
         "id": r.pk,
@@ -128,12 +125,12 @@ def approval_out(r: ApprovalRequest, user: Any) -> dict[str, Any]:
         "status": r.status,
         "facts": r.facts,
         "reasons": r.reasons,
-        "owner": _ref(r.owner),
-        "approver": _ref(r.approver),
-        "approver_role": _ref(r.approver_role),
-        "requested_by": _ref(r.requested_by),
+        "owner": ref(r.owner),
+        "approver": ref(r.approver),
+        "approver_role": ref(r.approver_role),
+        "requested_by": ref(r.requested_by),
         "requested_at": r.requested_at,
-        "decided_by": _ref(r.decided_by),
+        "decided_by": ref(r.decided_by),
         "decided_at": r.decided_at,
         "comment": r.comment,
         "can_decide": approvals.can_decide(user, r),
@@ -181,9 +178,9 @@ def rule_out(r: ApprovalRule) -> dict[str, Any]:
         "kind": r.kind,
         "condition": r.condition,
         "threshold": r.threshold,
-        "business_unit": _ref(r.business_unit),
+        "business_unit": ref(r.business_unit),
         "approver_kind": r.approver_kind,
-        "approver_role": _ref(r.approver_role),
+        "approver_role": ref(r.approver_role),
         "active": r.active,
         "sort_order": r.sort_order,
         "version": r.version,

@@ -22,6 +22,7 @@ from crm.api.schemas import (
     PageSize,
     Text,
     page_out,
+    ref,
 )
 from crm.core.access import require
 from crm.core.errors import NotFound, ValidationFailed
@@ -31,7 +32,7 @@ from crm.customers.schemas import Ref
 
 from . import approvals, selectors_contracts, selectors_quotes, services_contracts
 from .amount_words import rmb_upper
-from .api_quotes import line_out, ref, resolve_quote_lines
+from .api_quotes import line_out, resolve_quote_lines
 from .models_contracts import Contract, ContractStatus
 from .schemas import Version
 from .schemas_quotes import QuoteApprovalOut, QuoteLineIn, QuoteLineOut

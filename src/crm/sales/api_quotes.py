@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, page_out
+from crm.api.schemas import ERRORS, WRITE_ERRORS, PageNumber, PageOut, PageSize, page_out, ref
 from crm.core.access import require
 from crm.core.errors import ValidationFailed
 from crm.core.modules import Action, Module
@@ -29,10 +29,6 @@ from .schemas_quotes import (
 )
 
 router = Router(tags=["quotes"])
-
-
-def ref(obj: Any) -> dict[str, Any] | None:
-    return {"id": obj.pk, "name": str(getattr(obj, "name", "") or obj)} if obj is not None else None
 
 
 def quote_out(q: Quote) -> dict[str, Any]:

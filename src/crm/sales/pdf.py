@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from .amount_words import rmb_upper
 
 FONT = "STSong-Light"
+
+
 def _register_font() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
