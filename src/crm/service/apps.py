@@ -18,6 +18,7 @@ class ServiceConfig(AppConfig):
         from . import tabs
 
         can_view = nav.can_view(Module.SERVICE)
+        nav.register(nav.NavItem("service_home", _("Service home"), "service:home", can_view, 285))
         nav.register(nav.NavItem("tickets", _("Tickets"), "service:ticket_list", can_view, 300))
 
         def can_take_calls(access: Any) -> bool:

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views, views_desk, views_revisit, views_sla
+from . import views, views_desk, views_home, views_revisit, views_sla
 
 app_name = "service"
 urlpatterns: list = [
+    path("", views_home.service_home, name="home"),
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),

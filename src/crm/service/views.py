@@ -19,6 +19,7 @@ from crm.web.pages import page_view, show_error
 from . import selectors, selectors_revisit, selectors_sla, services
 from .forms import EntryForm, TicketForm, TransitionForm
 from .models import Priority, Ticket, TicketStatus
+from .panels import panels_for
 
 
 def _int(raw: Any) -> int | None:
@@ -145,6 +146,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clocks": selectors_sla.clocks_of(ticket),
             "sla_events": selectors_sla.events_of(ticket)[:20],
             "revisits": selectors_revisit.revisits_of(ticket),
+            "panels": panels_for(request.user, ticket),
         },
     )
 
