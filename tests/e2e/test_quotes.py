@@ -128,4 +128,5 @@ def test_contract_from_accepted_quote_activate_and_renew(page: Page, e2e_demo: A
     renewal = Contract.objects.exclude(renewal_of=None).get()
     assert page.url.endswith(f"/sales/contracts/{renewal.pk}/")
     page.goto(f"/customers/{opp.customer_id}/")
+    page.click('[data-bs-target="#tab-contracts"]')  # the tab loads when opened
     expect(page.locator("#customer-contracts")).to_contain_text(renewal.number)

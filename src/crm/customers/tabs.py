@@ -7,7 +7,9 @@ A module registers in its AppConfig.ready(), without editing this app:
                      order=200, visible=can_view(Module.SALES)))
 
 `context(user, customer)` returns the template's context (read it through the module's own
-scoped selectors) and may return {"summary": [(label, value), …]} for the figures at the top.
+scoped selectors). A tab is loaded when the user opens it (htmx GET of
+/customers/<pk>/tabs/<key>/), so the 360° page's cost does not grow with the number of modules;
+a number that belongs at the top of the page is a figure, not part of a tab.
 
 A figure of the header (open balance, overdue amount…) registers on its own, computed with one
 query and only for users who may see it:
@@ -88,15 +90,16 @@ def figures_for(user: Any, customer: Any) -> list[dict[str, Any]]:
     ]
 
 
-def tabs_for(user: Any, customer: Any) -> list[dict[str, Any]]:
-    """The visible tabs with their rendered context, in order."""
+def tabs_for(user: Any) -> list[Tab]:
+    """The tabs the user may open, in order (their contexts are computed when opened)."""
     access = get_access(user)
-    out = []
-    for tab in sorted(_TABS.values(), key=lambda t: (t.order, t.key)):
-        if tab.visible is not None and not tab.visible(access):
-            continue
-        context = tab.context(user, customer)
-        out.append(
-            {"key": tab.key, "label": tab.label, "template": tab.template, "context": context}
-        )
-    return out
+    return [
+        tab
+        for tab in sorted(_TABS.values(), key=lambda t: (t.order, t.key))
+        if tab.visible is None or tab.visible(access)
+    ]
+
+
+def tab_for(user: Any, key: str) -> Tab | None:
+    """One tab by key if the user may open it, else None."""
+    return next((t for t in tabs_for(user) if t.key == key), None)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("views/save/", views_data.saved_filter_save, name="view_save"),
     path("views/<int:pk>/delete/", views_data.saved_filter_delete, name="view_delete"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/tabs/<slug:key>/", views.customer_tab, name="tab"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),

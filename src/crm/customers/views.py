@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from . import selectors, services
 from .dedupe import PossibleDuplicate
 from .forms import AddressForm, ContactForm, CustomerForm, FilterForm, InteractionForm
 from .models import ChoiceKind, CustomerStatus
-from .tabs import tabs_for
+from .tabs import tab_for, tabs_for
 
 
 def _owners(user: Any) -> Any:
@@ -234,15 +234,12 @@ def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     access = get_access(request.user)
     contacts = list(selectors.contacts_of(customer))
     timeline = list(selectors.interactions_of(customer)[:100])
-    tabs = tabs_for(request.user, customer)
-    summary = [item for t in tabs for item in t["context"].get("summary", [])]
     return {
         "customer": customer,
         "contacts": contacts,
         "timeline": timeline,
         "history": history_for(customer)[:50],
-        "tabs": tabs,
-        "summary": summary,
+        "tabs": tabs_for(request.user),
         "sensitive": selectors.can_see_sensitive(request.user),
         "can_edit": access.can(Module.CUSTOMERS, Action.EDIT),
         "can_delete": access.can(Module.CUSTOMERS, Action.DELETE),
@@ -270,6 +267,19 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     return render(request, "customers/detail.html", ctx)
+
+
+@page_view
+def customer_tab(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One extension tab of the 360° page: the fragment for htmx, a whole page otherwise."""
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    tab = tab_for(request.user, key)
+    if tab is None:
+        raise Http404
+    ctx = {"customer": customer, "tab": tab.context(request.user, customer), "meta": tab}
+    if request.headers.get("HX-Request"):
+        return render(request, tab.template, ctx)
+    return render(request, "customers/tab_page.html", ctx)
 
 
 # --- contacts ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ class SalesConfig(AppConfig):
         """Stages, leads, opportunities, forecast: recycle bin, search, menu, 360° tab."""
         from crm.core import recycle, search
         from crm.core.modules import Module
-        from crm.customers.tabs import Tab, register_tab
+        from crm.customers.tabs import Tab, register_figure, register_tab
         from crm.web import nav
 
         from . import search as sales_search
@@ -43,6 +43,21 @@ class SalesConfig(AppConfig):
             ("forecast", _("Forecast"), "sales:forecast", 220),
         ):
             nav.register(nav.NavItem(key, label, url, nav.can_view(Module.SALES), order=order))
+        sales = nav.can_view(Module.SALES)
+        register_figure(
+            "open_opportunities",
+            _("Open opportunities"),
+            tabs.open_opportunities,
+            visible=sales,
+            order=200,
+        )
+        register_figure(
+            "weighted_pipeline",
+            _("Weighted pipeline"),
+            tabs.weighted_pipeline,
+            visible=sales,
+            order=201,
+        )
         register_tab(
             Tab(
                 "opportunities",
@@ -61,7 +76,7 @@ class SalesConfig(AppConfig):
         from crm.core import recycle
         from crm.core.access import Access
         from crm.core.modules import Action, Module
-        from crm.customers.tabs import Tab, register_tab
+        from crm.customers.tabs import Tab, register_figure, register_tab
         from crm.web import nav
         from crm.web.home import Panel, register_panel
 
@@ -91,6 +106,13 @@ class SalesConfig(AppConfig):
 
         nav.register(nav.NavItem("activities", _("My week"), "sales:activity_week", sales, 190))
         nav.register(nav.NavItem("targets", _("Targets"), "sales:target_list", sales, 230))
+        register_figure(
+            "planned_activities",
+            _("Planned activities"),
+            home.customer_planned,
+            visible=sales,
+            order=210,
+        )
         register_tab(
             Tab(
                 "activities",
@@ -131,7 +153,7 @@ class SalesConfig(AppConfig):
     def _ready_order_to_cash(self) -> None:
         """Approvals, quotes, contracts: menu, reminder sources, approvable kinds, 360° tabs."""
         from crm.core.modules import Module
-        from crm.customers.tabs import Tab, register_tab
+        from crm.customers.tabs import Tab, register_figure, register_tab
         from crm.system.reminders import register_source
         from crm.web import nav
 
@@ -160,6 +182,16 @@ class SalesConfig(AppConfig):
         register_source("sales.approvals_pending", approvals.reminders)
         register_source("sales.contracts_expiring", reminders.contracts_expiring)
         register_source("sales.quotes_expiring", reminders.quotes_expiring)
+        register_figure(
+            "open_quotes", _("Open quotes"), tabs_quotes.open_quotes, visible=sales, order=205
+        )
+        register_figure(
+            "active_contracts",
+            _("Active contracts"),
+            tabs_quotes.active_contracts,
+            visible=sales,
+            order=206,
+        )
         register_tab(
             Tab(
                 "quotes",

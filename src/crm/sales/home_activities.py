@@ -166,5 +166,9 @@ def customer_tab(user: Any, customer: Any) -> dict[str, Any]:
         "planned": planned,
         "now": timezone.now(),
         "can_create": get_access(user).can(Module.SALES, Action.CREATE),
-        "summary": [(_("Planned activities"), planned)],
     }
+
+
+def customer_planned(user: Any, customer: Any) -> int:
+    """Header figure of the 360° page: the customer's activities still planned."""
+    return int(sel.activities_of_customer(user, customer).filter(status="planned").count())

@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from crm.core.access import get_access
 from crm.core.fields import quantize
 from crm.core.modules import Action, Module
@@ -15,7 +13,7 @@ TAB_ROWS = 20
 
 def customer_opportunities(user: Any, customer: Any) -> dict[str, Any]:
     """The user's opportunities of the customer (newest first, capped), the leads it came
-    from, and the summary figures: open count and amount, weighted pipeline, won amount."""
+    from, and their figures: open count and amount, weighted pipeline, won amount."""
     qs = selectors.opportunities_for_user(user, selectors.OpportunityFilters(customer=customer.pk))
     figures = selectors.customer_summary(user, customer)
     leads = list(selectors.leads_for_user(user).filter(customer=customer)[:10])
@@ -25,8 +23,14 @@ def customer_opportunities(user: Any, customer: Any) -> dict[str, Any]:
         "figures": figures,
         "leads": leads,
         "can_create": get_access(user).can(Module.SALES, Action.CREATE),
-        "summary": [
-            (_("Open opportunities"), figures["open_count"]),
-            (_("Weighted pipeline"), f"{quantize(figures['weighted'], 2):,}"),
-        ],
     }
+
+
+def open_opportunities(user: Any, customer: Any) -> int:
+    """Header figure of the 360° page."""
+    return int(selectors.customer_summary(user, customer)["open_count"])
+
+
+def weighted_pipeline(user: Any, customer: Any) -> str:
+    """Header figure of the 360° page."""
+    return f"{quantize(selectors.customer_summary(user, customer)['weighted'], 2):,}"

@@ -176,6 +176,17 @@ page(
     allowed=SEES_WEST,
     target=west_customer,
 )
+# A 360° tab loads on its own: the customer's scope plus the tab's module right (tickets:
+# service view; the marketer sees the customer but not its tickets → 404).
+page(
+    "customer tab tickets",
+    "GET",
+    "/customers/{id}/tabs/tickets/",
+    module=CUSTOMERS,
+    action=VIEW,
+    allowed=roles("admin", "leader", "mgr_west", "agent"),
+    target=west_customer,
+)
 page(
     "customer edit",
     "POST",

@@ -39,6 +39,27 @@ def test_detail_of_own_customer(page_client: Any, rep_east: Any, east_customer: 
     assert 'id="sensitive-tax-id"' not in html
 
 
+def test_extension_tabs_load_on_their_own(
+    page_client: Any, rep_east: Any, marketer: Any, east_customer: Any
+) -> None:
+    """The 360° page links each module's tab; the tab's content comes from its own address
+    (a fragment for htmx, a page otherwise); an unknown tab or one the user may not open is
+    404, like a customer outside the scope."""
+    client = page_client(rep_east)
+    html = client.get(f"/customers/{east_customer.pk}/").content.decode()
+    url = f"/customers/{east_customer.pk}/tabs/tickets/"
+    assert f'hx-get="{url}"' in html and 'id="customer-tickets"' not in html
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and "ticket" in fragment
+    page = client.get(url).content.decode()
+    assert "<html" in page and east_customer.name in page
+    assert client.get(f"/customers/{east_customer.pk}/tabs/nothing/").status_code == 404
+    # the marketer sees the customer but has no service right: no tickets tab
+    marketing = page_client(marketer)
+    assert 'tabs/tickets/"' not in marketing.get(f"/customers/{east_customer.pk}/").content.decode()
+    assert marketing.get(url).status_code == 404
+
+
 def test_another_units_customer_page_is_404(
     page_client: Any, rep_west: Any, east_customer: Any
 ) -> None:

@@ -107,8 +107,13 @@ def test_payment_entry_and_customer_tabs(
         "customer": west_customer.pk, "received_on": "2026-03-05", "amount": "1130.00",
         "method": "transfer", "reference": "BK1", f"alloc-{inv.pk}": "1130.00"})  # fmt: skip
     assert r.status_code == 302
-    page = page_client(rep_west).get(f"/customers/{west_customer.pk}/").content.decode()
-    assert 'id="figure-open_balance"' in page and 'id="customer-orders"' in page
-    assert order.number in page and 'id="customer-receivables"' in page
+    rep = page_client(rep_west)
+    page = rep.get(f"/customers/{west_customer.pk}/").content.decode()
+    assert 'id="figure-open_balance"' in page and 'id="tab-orders-button"' in page
+    orders_tab = rep.get(f"/customers/{west_customer.pk}/tabs/orders/", HTTP_HX_REQUEST="true")
+    assert 'id="customer-orders"' in orders_tab.content.decode()
+    assert order.number in orders_tab.content.decode()
+    receivables = rep.get(f"/customers/{west_customer.pk}/tabs/receivables/").content.decode()
+    assert 'id="customer-receivables"' in receivables and "<html" in receivables
     assert client.get("/orders/receivables/aging/").status_code == 200
     assert client.get("/orders/receivables/overdue/").status_code == 200

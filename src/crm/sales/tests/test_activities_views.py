@@ -23,7 +23,7 @@ def _local(dt):
 
 def test_plan_a_visit_from_the_customer_page(page_client, rep_west, west_customer, west_contact):
     client = page_client(rep_west)
-    detail = client.get(f"/customers/{west_customer.pk}/").content.decode()
+    detail = client.get(f"/customers/{west_customer.pk}/tabs/activities/").content.decode()
     assert "customer-plan-visit" in detail  # the activities tab offers it
 
     form = client.get(f"/sales/activities/new/?kind=visit&customer={west_customer.pk}")
@@ -50,7 +50,7 @@ def test_plan_a_visit_from_the_customer_page(page_client, rep_west, west_custome
         rep_west,
         "了解需求",
     )
-    tab = client.get(f"/customers/{west_customer.pk}/").content.decode()
+    tab = client.get(f"/customers/{west_customer.pk}/tabs/activities/").content.decode()
     assert f'href="/sales/activities/{a.pk}/"' in tab
 
 

@@ -240,7 +240,7 @@ def test_pages(
         {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4")},
     )
     assert up.status_code == 302 and contract.attachments.count() == 1
-    tab = client.get(f"/customers/{contract.customer_id}/").content.decode()
+    tab = client.get(f"/customers/{contract.customer_id}/tabs/contracts/").content.decode()
     assert f"/sales/contracts/{contract.pk}/" in tab
     new = client.get(f"/sales/contracts/new/?customer={contract.customer_id}")
     assert new.status_code == 200

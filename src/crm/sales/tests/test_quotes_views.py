@@ -83,7 +83,7 @@ def test_create_from_the_customer_with_lines_and_preview(
     assert q.gross_amount == Decimal("24408.00") and q.lines.count() == 1
     detail = client.get(r.url).content.decode()
     assert "贰万肆仟肆佰零捌元整" in detail and 'id="quote-to-sent"' in detail
-    tab = client.get(f"/customers/{pipeline_east_customer.pk}/").content.decode()
+    tab = client.get(f"/customers/{pipeline_east_customer.pk}/tabs/quotes/").content.decode()
     assert (
         f"/sales/quotes/{q.pk}/" in tab
         and f"/sales/quotes/new/?customer={pipeline_east_customer.pk}" in tab

@@ -211,8 +211,13 @@ def test_forecast_page_and_export(page_client: Any, leader: Any, east_opportunit
 
 
 def test_customer_tab(page_client: Any, rep_east: Any, east_opportunity: Any) -> None:
-    html = page_client(rep_east).get(f"/customers/{east_opportunity.customer_id}/").content.decode()
+    client = page_client(rep_east)
+    page = client.get(f"/customers/{east_opportunity.customer_id}/").content.decode()
+    assert 'id="figure-open_opportunities"' in page and 'id="figure-weighted_pipeline"' in page
+    url = f"/customers/{east_opportunity.customer_id}/tabs/opportunities/"
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="customer-opportunities"' in html and east_opportunity.name in html
+    assert "<html" not in html  # the fragment only, for htmx
 
 
 def test_lists_constant_queries(
