@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from crm.org.demo import load_demo
 from crm.org.models import User
@@ -79,3 +79,11 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("#login-submit")
+
+
+def open_menu(page: Page, key: str) -> Locator:
+    """The menu entry `key`, its group's dropdown opened first when it sits in one."""
+    item = page.locator(f'#module-menu [data-menu="{key}"]')
+    if not item.is_visible():
+        page.locator(f'#module-menu .dropdown:has([data-menu="{key}"]) [data-menu-group]').click()
+    return item

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import PHONE, sign_in
+from .conftest import PHONE, open_menu, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_language_switch_to_english_and_back(page: Page) -> None:
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator('[data-menu="home"]')).to_have_text("Home")
-    expect(page.locator('[data-menu="employees"]')).to_have_text("Employees")
+    expect(open_menu(page, "employees")).to_have_text("Employees")
     expect(page.locator("h1")).to_contain_text("Welcome")
 
     # The choice is remembered on the profile: still English on the next page.
@@ -36,7 +36,7 @@ def test_language_switch_to_english_and_back(page: Page) -> None:
 
 def test_admin_creates_unit_and_employee_who_sees_only_permitted_menus(page: Page) -> None:
     sign_in(page, "admin")
-    expect(page.locator('[data-menu="roles"]')).to_be_visible()
+    expect(open_menu(page, "roles")).to_be_visible()
 
     # A new team under the Shanghai branch, from the organisation page.
     page.click('[data-menu="org"]')
@@ -47,11 +47,11 @@ def test_admin_creates_unit_and_employee_who_sees_only_permitted_menus(page: Pag
     form.locator("#id_new-parent").select_option(label="上海分公司")
     form.locator("button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("上海销售二组")
-    page.click('[data-menu="org"]')
+    open_menu(page, "org").click()
     expect(page.locator('#org-tree [data-unit="上海销售二组"]')).to_be_visible()
 
     # An employee in it holding only the general-user role.
-    page.click('[data-menu="employees"]')
+    open_menu(page, "employees").click()
     page.click("#employee-new")
     expect(page.locator("h1")).to_have_text("新建员工")
     form = page.locator("#employee-form")
@@ -73,8 +73,9 @@ def test_admin_creates_unit_and_employee_who_sees_only_permitted_menus(page: Pag
     expect(page.locator("#me-roles")).to_have_text("一般用户")
     menu = page.locator("#module-menu [data-menu]")
     expect(menu).to_have_count(3)
+    expect(page.locator("#module-menu [data-menu-group]")).to_have_count(1)  # 管理: org, employees
     for key in ("home", "org", "employees"):
-        expect(page.locator(f'[data-menu="{key}"]')).to_be_visible()
+        expect(open_menu(page, key)).to_be_visible()
     for key in ("roles", "parameters", "recycle"):
         expect(page.locator(f'[data-menu="{key}"]')).to_have_count(0)
 
@@ -96,9 +97,7 @@ def test_phone_menu_collapses_and_pages_fit_the_width(new_page) -> None:  # type
 
     toggle.click()
     expect(menu).to_be_visible()
-    expect(page.locator('[data-menu="employees"]')).to_be_visible()
-
-    page.click('[data-menu="employees"]')
+    open_menu(page, "employees").click()
     expect(page.locator("#employee-table")).to_be_visible()
     expect(menu).to_be_hidden()
     _no_horizontal_scroll(page)

@@ -336,3 +336,5 @@ page(
     visible_to=SEES_WEST,
     marker=_employee_href,
 )
+# The home page: every signed-in user has one (its panels are each module's own, scoped).
+page("home", "GET", "/", module=ORG, action=VIEW, allowed=EVERYONE)
