@@ -6,6 +6,13 @@ series in proportion to the lines' net amounts. The rep is the invoice's owner; 
 the customer's when computed. One SQL aggregate groups it by (rep, unit, series, rating); the
 few groups are then matched to rules in Python and paid in Decimal.
 
+Returns (credit notes) reduce the basis of the month they are issued in: a return's ex-tax
+value (returned quantity × the order line's net unit value) times the share of its order that
+had been paid (ex-tax) by the end of that month, capped at 1 — the part the rep was already
+paid commission on (or is paid in that month). The unpaid part needs no deduction: the customer
+pays that much less. Grouped the same way (the order's owner and unit, the line's series, the
+customer's rating), a deduction can make a line's basis and commission negative (a claw-back).
+
 Rounding (documented in docs/commissions.md): the groups' exact sums are taken to 12 places;
 the month's total basis is their sum rounded to the amount places, and the lines' bases are
 that total apportioned over the groups (largest remainder), so they add up to it exactly.
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import NullIf
 from django.utils import timezone
@@ -47,10 +54,45 @@ def paid_groups(period: str) -> list[dict[str, Any]]:
     """The month's paid ex-tax amounts by (rep, unit, series, rating): one aggregate query.
 
     Each allocation is joined to its invoice's order lines; a line contributes
-    allocation × invoice net / invoice gross × line net / order net."""
+    allocation × invoice net / invoice gross × line net / order net.
+
+    SQLite has no exact decimal arithmetic: it stores whole amounts as integers and divides
+    them as integers (100 × 300 × 300 / (339 × 300) gives 88, not 88.4955…), the others as
+    floats. There the same rows are read and summed in Decimal here instead (SQLite is the
+    trial database; PostgreSQL does it in one exact aggregate)."""
     from crm.orders.models_receivables import PaymentAllocation
 
     start, end = month_bounds(period)
+    paid = PaymentAllocation.objects.filter(
+        payment__received_on__gte=start,
+        payment__received_on__lt=end,
+        payment__is_deleted=False,
+        invoice__is_deleted=False,
+    )
+    keys = {
+        "rep_id": F("invoice__owner_id"),
+        "unit_id": F("invoice__org_unit_id"),
+        "series_id": F("invoice__order__lines__product__series_id"),
+        "rating_id": F("invoice__customer__rating_id"),
+    }
+    order = ("rep_id", "unit_id", "series_id", "rating_id")
+    if connection.vendor == "sqlite":
+        sums: dict[tuple[Any, ...], Decimal | None] = {}
+        flat = paid.annotate(**keys).order_by(*order, "id")
+        for *key, a, n, g, ln, on in flat.values_list(
+            *order,
+            "amount",
+            "invoice__net_amount",
+            "invoice__gross_amount",
+            "invoice__order__lines__net_amount",
+            "invoice__order__net_total",
+        ):
+            part = a * n * ln / (g * on) if g and on and ln is not None else None
+            if part is not None:
+                sums[tuple(key)] = (sums.get(tuple(key)) or Decimal(0)) + part
+            else:
+                sums.setdefault(tuple(key), None)
+        return [dict(zip(order, key, strict=True), raw=raw) for key, raw in sums.items()]
     money = DecimalField(max_digits=38, decimal_places=EXACT)
     share = ExpressionWrapper(
         F("amount")
@@ -59,23 +101,79 @@ def paid_groups(period: str) -> list[dict[str, Any]]:
         / (NullIf(F("invoice__gross_amount"), 0) * NullIf(F("invoice__order__net_total"), 0)),
         output_field=money,
     )
-    rows: Any = (
-        PaymentAllocation.objects.filter(
-            payment__received_on__gte=start,
-            payment__received_on__lt=end,
-            payment__is_deleted=False,
-            invoice__is_deleted=False,
-        )
-        .values(
-            rep_id=F("invoice__owner_id"),
-            unit_id=F("invoice__org_unit_id"),
-            series_id=F("invoice__order__lines__product__series_id"),
-            rating_id=F("invoice__customer__rating_id"),
-        )
-        .annotate(raw=Sum(share))
-        .order_by("rep_id", "unit_id", "series_id", "rating_id")
-    )
+    rows: Any = paid.values(**keys).annotate(raw=Sum(share)).order_by(*order)
     return list(rows)
+
+
+def returned_groups(period: str) -> list[dict[str, Any]]:
+    """The month's returns as negative ex-tax amounts by (rep, unit, series, rating), each
+    scaled by the share of its order paid by the month's end.
+
+    Two queries (the month's return lines; the allocations to those orders' invoices); the
+    divisions are done in Decimal here, not in SQL, where SQLite would divide integers."""
+    from crm.orders.models_receivables import PaymentAllocation
+    from crm.orders.models_shipping import ReturnLine, SalesReturn
+
+    start, end = month_bounds(period)
+    returns = SalesReturn.objects.filter(
+        returned_on__gte=start, returned_on__lt=end, is_deleted=False
+    )
+    lines = list(
+        ReturnLine.objects.filter(sales_return__in=returns)
+        .order_by("sales_return_id", "id")
+        .values_list(
+            "sales_return__order_id",
+            "sales_return__order__net_total",
+            "sales_return__order__owner_id",
+            "sales_return__order__org_unit_id",
+            "order_line__product__series_id",
+            "sales_return__customer__rating_id",
+            "order_line__net_amount",
+            "order_line__quantity",
+            "quantity",
+        )
+    )
+    if not lines:
+        return []
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    for order_id, amount, net, gross in PaymentAllocation.objects.filter(
+        invoice__order_id__in=returns.values("order_id"),
+        payment__received_on__lt=end,
+        payment__is_deleted=False,
+        invoice__is_deleted=False,
+    ).values_list("invoice__order_id", "amount", "invoice__net_amount", "invoice__gross_amount"):
+        if gross:
+            paid[order_id] += amount * net / gross
+    out = []
+    for order_id, order_net, rep, unit, series, rating, net, qty, returned in lines:
+        if not order_net or not qty or paid[order_id] <= 0:
+            continue
+        share = min(Decimal(1), paid[order_id] / order_net)
+        out.append(
+            {
+                "rep_id": rep,
+                "unit_id": unit,
+                "series_id": series,
+                "rating_id": rating,
+                "raw": -(net * returned / qty) * share,
+            }
+        )
+    return out
+
+
+def commission_groups(period: str) -> list[dict[str, Any]]:
+    """The month's paid groups less its returns' paid share, merged by group key (the paid
+    groups' order first, then groups only returns have)."""
+    merged: dict[tuple[Any, ...], Decimal] = {}
+    for g in [*paid_groups(period), *returned_groups(period)]:
+        if g["raw"] is None:
+            continue
+        key = (g["rep_id"], g["unit_id"], g["series_id"], g["rating_id"])
+        merged[key] = merged.get(key, Decimal(0)) + Decimal(str(g["raw"]))
+    return [
+        {"rep_id": k[0], "unit_id": k[1], "series_id": k[2], "rating_id": k[3], "raw": raw}
+        for k, raw in merged.items()
+    ]
 
 
 def _rules_for(period: str) -> list[R.RuleSpec]:
@@ -147,7 +245,7 @@ class _Line:
 def compute(period: str) -> list[_Line]:
     """The month's lines, not stored: bases apportioned, rules matched, commissions paid."""
     places = amount_places()
-    groups = [g for g in paid_groups(period) if g["raw"] is not None]
+    groups = commission_groups(period)
     if not groups:
         return []
     raws = [quantize(Decimal(str(g["raw"])), EXACT) for g in groups]
@@ -177,9 +275,10 @@ def compute(period: str) -> list[_Line]:
     for (_rep, _rule), members in tiered.items():
         spec = members[0].rule
         assert spec is not None
-        amount, brackets = R.tiered_commission(
-            sum((m.basis for m in members), Decimal(0)), spec.tiers, places
-        )
+        basis = sum((m.basis for m in members), Decimal(0))
+        amount, brackets = R.tiered_commission(basis, spec.tiers, places)
+        if basis < 0 and spec.tiers:  # returns exceed the month's payments: claw back
+            amount = R.rate_commission(basis, min(spec.tiers)[1], places)
         detail = [b.as_json() for b in brackets]
         shares = R.apportion(amount, [m.basis for m in members], places)
         for m, share in zip(members, shares, strict=True):

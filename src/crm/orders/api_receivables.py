@@ -255,7 +255,7 @@ def customer_receivables(request: HttpRequest, customer_id: int) -> Any:
         "customer": ref(customer),
         "balance": rsel.balance_of(customer.pk),
         "overdue": rsel.overdue_of(customer.pk, timezone.localdate()),
-        "credit_limit": credit.amount if credit else None,
+        "credit_limit": rsel.effective_limit(customer, credit),
         "payment_terms_days": credit.payment_terms_days if credit else None,
         "ledger": [
             {

@@ -26,12 +26,10 @@ class CreditCheck:
 
 
 def check(customer: Any, amount: Decimal) -> CreditCheck:
-    from .selectors_receivables import balance_of, credit_limit_of
+    from .selectors_receivables import balance_of, credit_limit_of, effective_limit
 
-    row = credit_limit_of(customer)
-    return CreditCheck(
-        limit=row.amount if row else None, balance=balance_of(customer.pk), amount=amount
-    )
+    limit = effective_limit(customer, credit_limit_of(customer))
+    return CreditCheck(limit=limit, balance=balance_of(customer.pk), amount=amount)
 
 
 def submit_for_approval(*, order: Any, check: CreditCheck, actor: Any) -> None:

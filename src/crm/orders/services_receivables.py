@@ -242,7 +242,8 @@ def credit_limit_set(
     payment_terms_days: int | None,
     version: int | None = None,
 ) -> CreditLimit:
-    """Finance sets a customer's limit (None: no limit) and terms; versioned once it exists."""
+    """Finance sets a customer's limit (None: not set here; see
+    selectors_receivables.effective_limit) and terms; versioned once it exists."""
     from crm.core.errors import StaleVersion
     from crm.core.services import record_update
 

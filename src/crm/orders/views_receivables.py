@@ -254,6 +254,11 @@ def credit_edit(request: HttpRequest, customer_pk: int) -> HttpResponse:
     return render(
         request,
         "orders/credit_form.html",
-        {"form": form, "customer": customer, "balance": rsel.balance_of(customer.pk)},
+        {
+            "form": form,
+            "customer": customer,
+            "balance": rsel.balance_of(customer.pk),
+            "record_limit": rsel.effective_limit(customer, None),
+        },
         status=status,
     )

@@ -98,6 +98,33 @@ def test_credit_limit_exceeded_goes_to_approval_then_confirmed(
     assert SalesOrder.objects.get(pk=west_order.pk).status == OrderStatus.CONFIRMED
 
 
+def test_the_customer_records_limit_applies_until_finance_sets_one(
+    west_order: Any, rep_west: Any, finance: Any, west_customer: Any
+) -> None:
+    from crm.customers.models import Customer
+    from crm.orders import credit
+
+    gross = Decimal("1130.00")
+    assert credit.check(west_customer, gross).limit is None  # 0 on the record: no limit
+    Customer.objects.filter(pk=west_customer.pk).update(credit_limit=Decimal("1000"))
+    west_customer.refresh_from_db()
+    assert credit.check(west_customer, gross).exceeded  # the record's 信用额度 applies
+    services_receivables.credit_limit_set(
+        customer=west_customer, actor=finance, amount=Decimal("5000"), payment_terms_days=30
+    )
+    check = credit.check(west_customer, gross)
+    assert check.limit == Decimal("5000") and not check.exceeded  # finance's takes its place
+    # terms only (no amount) from finance: the record's limit still applies
+    row = services_receivables.credit_limit_set(
+        customer=west_customer, actor=finance, amount=None, payment_terms_days=45, version=1
+    )
+    assert row.amount is None and credit.check(west_customer, gross).limit == Decimal("1000")
+    pending = services.order_transition(
+        order=west_order, to="confirmed", version=west_order.version, actor=rep_west
+    )
+    assert pending.status == OrderStatus.PENDING
+
+
 def test_rejected_credit_approval_returns_the_order_to_draft(
     west_order: Any, rep_west: Any, mgr_west: Any, finance: Any, west_customer: Any
 ) -> None:
