@@ -61,6 +61,7 @@ def product_out(p: Product) -> dict[str, Any]:
         "list_price": p.list_price,
         "active": p.active,
         "description": p.description,
+        "warranty_months": p.warranty_months,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
         "version": p.version,

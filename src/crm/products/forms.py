@@ -45,6 +45,14 @@ class ProductForm(BootstrapForm):
         required=False,
         max_length=5000,
     )
+    warranty_months = forms.IntegerField(
+        label=_("Warranty (months)"),
+        min_value=0,
+        max_value=600,
+        initial=0,
+        required=False,
+        help_text=_("From shipment or the contract's start; 0: no warranty."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
@@ -63,6 +71,7 @@ class ProductForm(BootstrapForm):
     def changes(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
         d.pop("version", None)
+        d["warranty_months"] = d.get("warranty_months") or 0
         return d
 
 

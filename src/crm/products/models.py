@@ -109,6 +109,8 @@ class Product(BaseModel):
     list_price = MoneyField(_("list price"))
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # Months of warranty from shipment (or the contract's start); 0: no warranty (SVC-3).
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=0)
     # Lower-case simplified text + pinyin + initials of name, code and specification;
     # maintained by the services.
     search_text = models.TextField(default="", blank=True, editable=False)

@@ -88,6 +88,7 @@ class ProductOut(ProductRef):
     list_price: Decimal
     active: bool
     description: str
+    warranty_months: int
     created_at: datetime
     updated_at: datetime
     version: int
@@ -99,6 +100,7 @@ class ProductFields(InputSchema):
     specification: Annotated[str, StringConstraints(max_length=200)] = ""
     active: StrictBool = True
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    warranty_months: Annotated[int, Field(ge=0, le=600)] = 0
 
 
 class ProductIn(ProductFields):

@@ -27,6 +27,7 @@ PRODUCT_FIELDS = [
     "list_price",
     "active",
     "description",
+    "warranty_months",
 ]
 MAX_PRICE = Decimal(10) ** 14
 

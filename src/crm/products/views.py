@@ -97,6 +97,7 @@ def _initial(product: Any) -> dict[str, Any]:
     initial |= {f: getattr(product, f"{f}_id") for f in ("brand", "series", "unit")}
     initial |= {
         "active": product.active,
+        "warranty_months": product.warranty_months,
         "version": product.version,
         "list_price": quantize(product.list_price, 4).normalize(),
     }

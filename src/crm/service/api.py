@@ -1,7 +1,7 @@
 """API of tickets (SVC-1): list, create, detail, update and status moves with version, notes
 and replies, types and categories. Thin: parse → selector/service → schema."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -27,7 +27,7 @@ from crm.org.models import OrgUnit
 from crm.sales.schemas import Version
 
 from . import selectors, services
-from .models import Channel, EntryKind, Priority, SlaState, Ticket, TicketStatus
+from .models import Channel, EntryKind, Priority, RepairCharge, SlaState, Ticket, TicketStatus
 
 router = Router(tags=["tickets"])
 
@@ -56,6 +56,10 @@ class TicketOut(Schema):
     customer: Ref
     contact: Ref | None
     product: Ref | None
+    order: Ref | None
+    repair_charge: RepairCharge | Literal[""] = Field(
+        description="repair tickets out of warranty: paid, override (free), or not decided"
+    )
     owner: Ref | None
     queue: Ref
     first_response_at: datetime | None
@@ -91,11 +95,23 @@ class TicketStatusChangeOut(Schema):
     comment: str
 
 
+class WarrantyOut(Schema):
+    state: Literal["in_warranty", "expired", "none"]
+    until: date | None = Field(description="the last day covered")
+    start: date | None
+    source: Literal["order", "contract", ""]
+    source_number: str
+    label: str
+    repair_charge: RepairCharge | Literal[""]
+    may_start: bool = Field(description="the repair may move to in progress")
+
+
 class TicketDetailOut(TicketOut):
     description: str
     allowed_transitions: list[TicketStatus]
     can_edit: bool
     status_history: list[TicketStatusChangeOut]
+    warranty: WarrantyOut | None = Field(description="repair tickets with a product only")
 
 
 class TicketIn(InputSchema):
@@ -108,6 +124,7 @@ class TicketIn(InputSchema):
     priority: Priority = Priority.NORMAL
     contact_id: Id | None = None
     product_id: Id | None = None
+    order_id: Id | None = None
     queue_id: Id | None = None
     owner_id: Id | None = None
 
@@ -122,6 +139,7 @@ class TicketPatch(InputSchema):
     priority: Priority | None = None
     contact_id: Id | None = None
     product_id: Id | None = None
+    order_id: Id | None = None
 
 
 class TransitionIn(InputSchema):
@@ -168,6 +186,8 @@ def ticket_out(t: Ticket) -> dict[str, Any]:
         "customer": _ref(t.customer),
         "contact": _ref(t.contact),
         "product": _ref(t.product),
+        "order": {"id": t.order.pk, "name": t.order.number or ""} if t.order else None,
+        "repair_charge": t.repair_charge,
         "owner": _ref(t.owner),
         "queue": _ref(t.org_unit),
         "first_response_at": t.first_response_at,
@@ -185,6 +205,8 @@ def ticket_out(t: Ticket) -> dict[str, Any]:
 
 
 def _detail(user: Any, pk: int) -> dict[str, Any]:
+    from .api_repair import warranty_out
+
     t = selectors.ticket_get_for_user(user=user, pk=pk)
     return {
         **ticket_out(t),
@@ -201,6 +223,7 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
             }
             for c in selectors.status_changes_of(t)[:200]
         ],
+        "warranty": warranty_out(t),
     }
 
 
@@ -245,6 +268,11 @@ def _lookup(user: Any, name: str, pk: int, customer: Any) -> Any:
         from crm.products.selectors import products_for_user
 
         return products_for_user(user).filter(pk=pk).first()
+    if name == "order":
+        from crm.orders.models import SalesOrder
+
+        # Any order of the ticket's customer (the ticket's readers see it through the ticket).
+        return SalesOrder.objects.filter(pk=pk, customer=customer).first()
     if name == "queue":
         # Only a queue the user works in: a ticket put elsewhere would vanish from their sight.
         units = OrgUnit.objects.filter(
@@ -371,8 +399,9 @@ def type_list(request: HttpRequest) -> Any:
     ]
 
 
-from . import api_desk, api_revisit, api_sla  # noqa: E402 - mounted under the tickets router
+from . import api_desk, api_repair, api_revisit, api_sla  # noqa: E402 - mounted below
 
 router.add_router("", api_sla.router)
 router.add_router("", api_desk.router)
 router.add_router("", api_revisit.router)
+router.add_router("", api_repair.router)

@@ -1,14 +1,18 @@
-"""Demo tickets (`crm demo --customers N`): about one per ten customers (the customers whose id
-ends in 3), of every type and status, in the call centre's queue, over the last year.
+"""Demo tickets (`crm demo --customers N`): by default about one per ten customers (the
+customers whose id ends in 3), of every type and status, in the call centre's queue, over the
+last year. With `per_customer` (the command's `--tickets-per-customer K`) every customer without
+a ticket gets 1 to 2K-1 of them (K on average; 2,000,000 for 1,000,000 customers at K=2) over
+the last three years; tickets older than two weeks are resolved or closed, as in a real desk.
 
 Set-based like the sales demo: rows are generated in one pass and written with crm.core.bulk
 (COPY on PostgreSQL, batched INSERT elsewhere); idempotent (a customer with a ticket gets no
-second one). Each ticket gets its status log (created, and its current status) and, once
-answered, one reply. SLA clocks are computed in the same pass from the seeded calendar and
-policies (no per-ticket query), consistent with each ticket's history.
+more). Each ticket gets its status log (created, and its current status) and, once answered,
+one reply. SLA clocks are computed in the same pass from the seeded calendar and policies (no
+per-ticket query), consistent with each ticket's history.
 """
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -53,8 +57,17 @@ _STATUSES = [
 ]
 
 
+RECENT_DAYS = 14  # scale mode: older tickets are finished
+_FINISHED = [(TicketStatus.RESOLVED, 1), (TicketStatus.CLOSED, 9)]
+
+
 @transaction.atomic
-def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
+def load_tickets(
+    customers: int = 200,
+    seed: int = 2026,
+    per_customer: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     seed_types(TicketType, TicketCategory)
     seed_sla(ServiceCalendar, CalendarDay, SlaPolicy, TicketType)
     seed_revisit_days(TicketType)
@@ -65,23 +78,40 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
     if queue is None:
         return {"tickets": 0}
     done = Ticket.all_objects.values("customer_id")
-    todo = list(
-        Customer.objects.annotate(r=Mod("id", 10))
-        .filter(r=REMAINDER)
-        .exclude(pk__in=done)
-        .order_by("pk")
-        .values_list("pk", flat=True)[: max(0, customers) // 10 + 1]
-    )
+    if per_customer > 0:
+        todo = list(
+            Customer.objects.exclude(pk__in=done)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: max(0, customers)]
+        )
+    else:
+        todo = list(
+            Customer.objects.annotate(r=Mod("id", 10))
+            .filter(r=REMAINDER)
+            .exclude(pk__in=done)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: max(0, customers) // 10 + 1]
+        )
     if not todo:
         return {"tickets": 0}
     rng = random.Random(seed)
+    if per_customer > 0:
+        # Every customer gets at least one (so a re-run picks nobody twice), K on average.
+        plan = [(c, rng.randint(1, 2 * per_customer - 1)) for c in todo]
+        span = 3 * 365
+    else:
+        plan = [(c, 1) for c in todo]
+        span = 365
+    total = sum(n for _c, n in plan)
     types = list(TicketType.objects.all())
     categories: dict[int, list[int]] = {}
     for cat in TicketCategory.objects.values("pk", "type_id"):
         categories.setdefault(cat["type_id"], []).append(cat["pk"])
     statuses, weights = zip(*_STATUSES, strict=True)
+    finished, finished_weights = zip(*_FINISHED, strict=True)
+    priorities, channels = Priority.values, Channel.values  # a property: built on each read
     now = timezone.now()
-    first = reserve_ids(Ticket, len(todo))
+    first = reserve_ids(Ticket, total)
     base, change_base, entry_base = defaults(Ticket), defaults(StatusChange), defaults(TicketEntry)
     revisit_base = defaults(Revisit)
     tickets, changes, entries, revisits = (
@@ -94,27 +124,37 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
     t_rows: list[tuple[Any, ...]] = []
     c_rows: list[tuple[Any, ...]] = []
     e_rows: list[tuple[Any, ...]] = []
-    for i, customer_id in enumerate(todo):
+    tickets_of = (customer_id for customer_id, n in plan for _k in range(n))
+    for i, customer_id in enumerate(tickets_of):
         pk = first + i
         ticket_type = rng.choice(types)
-        status = rng.choices(statuses, weights)[0]
-        created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600))
+        if per_customer > 0:
+            age = rng.randint(0, span)
+            old = age > RECENT_DAYS
+            status = rng.choices(*((finished, finished_weights) if old else (statuses, weights)))[0]
+        else:  # the default demo's draws, in their original order
+            status = rng.choices(statuses, weights)[0]
+            age = rng.randint(0, span)
+        created = now - timedelta(days=age, minutes=rng.randint(0, 600))
         answered = status != TicketStatus.NEW
-        responded = created + timedelta(hours=rng.randint(1, 8)) if answered else None
+        # Nothing happens after now (a ticket opened an hour ago is answered by now at most).
+        responded = min(created + timedelta(hours=rng.randint(1, 8)), now) if answered else None
         moved = responded or created
         resolved = (
-            moved + timedelta(days=rng.randint(0, 5))
+            min(moved + timedelta(days=rng.randint(0, 5)), now)
             if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
             else None
         )
         closed = (
-            resolved + timedelta(days=2) if status == TicketStatus.CLOSED and resolved else None
+            min(resolved + timedelta(days=2), now)
+            if status == TicketStatus.CLOSED and resolved
+            else None
         )
         last = closed or resolved or moved
         log = [sla.Moment(TicketStatus.NEW, created)]
         if status != TicketStatus.NEW:
             log.append(sla.Moment(status, last))
-        priority = rng.choice(Priority.values)
+        priority = rng.choice(priorities)
         policy = sla.policy_for(ticket_type.pk, priority, policies)
         clocks = sla.clocks(
             policy=policy,
@@ -133,7 +173,7 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
             "title": rng.choice(_TITLES),
             "type_id": ticket_type.pk,
             "category_id": rng.choice(categories.get(ticket_type.pk, [None])),
-            "channel": rng.choice(Channel.values),
+            "channel": rng.choice(channels),
             "priority": priority,
             "status": status,
             "customer_id": customer_id,
@@ -192,8 +232,12 @@ def load_tickets(customers: int = 200, seed: int = 2026) -> dict[str, int]:
             entries.write(e_rows)
             revisits.write(r_rows)
             t_rows, c_rows, e_rows, r_rows = [], [], [], []
+            if progress is not None:
+                progress(i + 1, total)
     tickets.write(t_rows)
     changes.write(c_rows)
     entries.write(e_rows)
     revisits.write(r_rows)
-    return {"tickets": len(todo)}
+    if progress is not None:
+        progress(total, total)
+    return {"tickets": total}

@@ -19,7 +19,14 @@ from .models import (
 
 
 class TicketForm(forms.Form):
-    customer = forms.IntegerField(label=_("Customer"), widget=forms.HiddenInput)
+    customer = forms.IntegerField(label=_("Customer"), widget=forms.HiddenInput, required=False)
+    # Shown when the ticket is not opened from a customer: "code name" picked from the list.
+    customer_text = forms.CharField(
+        label=_("Customer"),
+        max_length=220,
+        required=False,
+        help_text=_("Type a name, pinyin or code and pick the customer from the list."),
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ModelChoiceField(label=_("Type"), queryset=TicketType.objects.none())
     category = forms.ModelChoiceField(
@@ -29,10 +36,30 @@ class TicketForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
+    product = forms.CharField(
+        label=_("Product"),
+        max_length=220,
+        required=False,
+        help_text=_("Type a name or code and pick the product from the list."),
+    )
+    order = forms.CharField(
+        label=_("Order number"),
+        max_length=40,
+        required=False,
+        help_text=_("An order of this customer, when the ticket is about one."),
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, options in (
+            ("customer_text", "customer-options"),
+            ("product", "product-options"),
+            ("order", "order-options"),
+        ):
+            self.fields[name].widget.attrs.update(
+                {"class": "form-control", "list": options, "autocomplete": "off"}
+            )
         type_field: Any = self.fields["type"]
         type_field.queryset = TicketType.objects.filter(active=True)
         category_field: Any = self.fields["category"]

@@ -76,6 +76,11 @@ class TicketStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RepairCharge(models.TextChoices):
+    PAID = "paid", _("Paid repair")  # out of warranty: the customer pays
+    OVERRIDE = "override", _("Manager override")  # out of warranty, repaired free all the same
+
+
 class SlaState(models.TextChoices):
     OK = "ok", _("On time")  # running, before the warning point
     WARNING = "warning", _("Due soon")  # past the warning point, not yet due
@@ -128,6 +133,20 @@ class Ticket(BaseModel):
         null=True,
         blank=True,
         related_name="tickets",
+    )
+    # The sales order the ticket is about, when known (one of the same customer's).
+    order = models.ForeignKey(
+        "orders.SalesOrder",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    # Repair tickets (SVC-3): how a repair out of warranty goes ahead — the customer pays, or
+    # a manager lets it through free; empty: not decided (the warranty check applies).
+    repair_charge = models.CharField(
+        _("repair charge"), max_length=8, choices=RepairCharge.choices, blank=True, default=""
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,6 +275,15 @@ class TicketEntry(models.Model):
 
 
 from .models_desk import Call  # noqa: E402 - desk, revisit and SLA models: own modules
+from .models_repair import (  # noqa: E402
+    DefectSeverity,
+    DefectStatus,
+    ProductDefect,
+    RepairOrder,
+    RepairOrderStatus,
+    RepairPart,
+    TicketAttachment,
+)
 from .models_revisit import Revisit, RevisitStatus  # noqa: E402
 from .models_sla import (  # noqa: E402
     CalendarDay,
@@ -273,9 +301,16 @@ __all__ = [
     "Call",
     "Channel",
     "DayKind",
+    "DefectSeverity",
+    "DefectStatus",
     "EntryKind",
     "Priority",
+    "ProductDefect",
     "QueueEscalation",
+    "RepairCharge",
+    "RepairOrder",
+    "RepairOrderStatus",
+    "RepairPart",
     "Revisit",
     "RevisitStatus",
     "ServiceCalendar",
@@ -286,6 +321,7 @@ __all__ = [
     "SlaTarget",
     "StatusChange",
     "Ticket",
+    "TicketAttachment",
     "TicketCategory",
     "TicketEntry",
     "TicketStatus",

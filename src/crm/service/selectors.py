@@ -39,12 +39,15 @@ OPEN_STATUSES = [
 def _visible_q(user: Any, customer: int | None = None) -> Q:
     if not get_access(user).can(Module.SERVICE, Action.VIEW):
         return Q(pk__in=[])
+    service = scope_q(user, Module.SERVICE)
+    if not service:  # scope "all": every ticket (Q() | Q(x) would be just Q(x))
+        return service
     customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS))
     if customer is not None and customers.filter(pk=customer).exists():
         # Every ticket of a customer the user sees is visible: no OR with a subquery over
         # all their customers (≈ 0.8 s per query at 100,000 tickets for a manager).
         return Q(customer=customer)
-    return scope_q(user, Module.SERVICE) | Q(customer__in=customers.values("pk"))
+    return service | Q(customer__in=customers.values("pk"))
 
 
 def tickets_for_user(user: Any, *, customer: int | None = None) -> QuerySet[Ticket]:
@@ -53,7 +56,7 @@ def tickets_for_user(user: Any, *, customer: int | None = None) -> QuerySet[Tick
     if customer is not None:
         qs = qs.filter(customer=customer)
     return qs.select_related(
-        "type", "category", "customer", "contact", "product", "owner", "org_unit"
+        "type", "category", "customer", "contact", "product", "order", "owner", "org_unit"
     )
 
 

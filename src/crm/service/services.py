@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.services import record_create, record_update
 
-from . import services_revisit, services_sla, sla
+from . import services_repair, services_revisit, services_sla, sla
 from .models import EntryKind, StatusChange, Ticket, TicketEntry, TicketStatus
 
 S = TicketStatus
@@ -37,6 +37,7 @@ EDITABLE_FIELDS = (
     "priority",
     "contact",
     "product",
+    "order",
 )
 
 
@@ -54,6 +55,9 @@ def _clean(values: dict[str, Any], customer: Any) -> dict[str, Any]:
     contact = out.get("contact")
     if contact is not None and contact.customer_id != customer.pk:
         errors["contact_id"] = [_("This contact belongs to another customer.")]
+    order = out.get("order")
+    if order is not None and order.customer_id != customer.pk:
+        errors["order_id"] = [_("This order belongs to another customer.")]
     category, ticket_type = out.get("category"), out.get("type")
     if category is not None and ticket_type is not None and category.type_id != ticket_type.pk:
         errors["category_id"] = [_("This category belongs to another ticket type.")]
@@ -155,6 +159,7 @@ def ticket_transition(
             % {"from": S(ticket.status).label, "to": S(to).label if to in S.values else to},
             code="invalid_transition",
         )
+    services_repair.check_may_start(ticket, to)
     now = timezone.now()
     changes: dict[str, Any] = {"status": to, "status_changed_at": now}
     if owner is not None:

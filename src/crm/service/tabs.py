@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from crm.core.access import get_access
 from crm.core.modules import Action, Module
 
@@ -16,14 +14,17 @@ def customer_tickets(user: Any, customer: Any) -> dict[str, Any]:
     """The customer's tickets the user may see (newest activity first, capped)."""
     qs = selectors.ticket_list(user, selectors.TicketFilters(customer=customer.pk))
     rows = list(qs[: TAB_ROWS + 1])
-    open_count = (
-        selectors.tickets_for_user(user, customer=customer.pk)
-        .filter(status__in=selectors.OPEN_STATUSES)
-        .count()
-    )
     return {
         "tickets": rows[:TAB_ROWS],
         "more": len(rows) > TAB_ROWS,
         "can_create": get_access(user).can(Module.SERVICE, Action.CREATE),
-        "summary": [(_("Open tickets"), open_count)],
     }
+
+
+def open_tickets(user: Any, customer: Any) -> int:
+    """Header figure of the 360° page."""
+    return int(
+        selectors.tickets_for_user(user, customer=customer.pk)
+        .filter(status__in=selectors.OPEN_STATUSES)
+        .count()
+    )

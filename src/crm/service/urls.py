@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_desk, views_home, views_revisit, views_sla
+from . import views, views_desk, views_home, views_repair, views_revisit, views_sla
 
 app_name = "service"
 urlpatterns: list = [
@@ -10,6 +10,28 @@ urlpatterns: list = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/transition/", views.ticket_transition, name="ticket_transition"),
     path("tickets/<int:pk>/entries/", views.entry_create, name="entry_create"),
+    path("tickets/pick/customers/", views_repair.customer_options, name="customer_options"),
+    path("tickets/pick/products/", views_repair.product_options, name="product_options"),
+    path("tickets/<int:pk>/repair-charge/", views_repair.repair_charge, name="repair_charge"),
+    path("tickets/<int:pk>/attachments/", views_repair.attachment_create, name="ticket_attach"),
+    path(
+        "tickets/attachments/<int:pk>/",
+        views_repair.attachment_download,
+        name="ticket_attachment",
+    ),
+    path(
+        "tickets/<int:pk>/repair-orders/",
+        views_repair.repair_order_create,
+        name="repair_order_create",
+    ),
+    path(
+        "repair-orders/<int:pk>/status/",
+        views_repair.repair_order_status,
+        name="repair_order_status",
+    ),
+    path("tickets/<int:pk>/defects/", views_repair.defect_create, name="defect_create"),
+    path("defects/", views_repair.defect_list, name="defect_list"),
+    path("defects/<int:pk>/status/", views_repair.defect_status, name="defect_status"),
     path("desk/", views_desk.desk_page, name="desk"),
     path("desk/log/", views_desk.desk_log, name="desk_log"),
     path("desk/contact/", views_desk.desk_contact, name="desk_contact"),

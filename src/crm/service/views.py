@@ -16,7 +16,7 @@ from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 from crm.web.pages import page_view, show_error
 
-from . import selectors, selectors_revisit, selectors_sla, services
+from . import selectors, selectors_repair, selectors_revisit, selectors_sla, services
 from .forms import EntryForm, TicketForm, TransitionForm
 from .models import Priority, Ticket, TicketStatus
 from .panels import panels_for
@@ -75,6 +75,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def ticket_create(request: HttpRequest) -> HttpResponse:
+    from crm.sales.views_picker import customer_named
+
+    from .views_repair import product_named
+
     user = request.user
     require(user, Module.SERVICE, Action.CREATE)
     source = request.POST if request.method == "POST" else None
@@ -86,10 +90,24 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if source is not None:
         status = 422
+        if customer is None and source.get("customer_text", "").strip():
+            customer = customer_named(user, source["customer_text"])
+        valid = form.is_valid()
         if customer is None:
-            form.add_error(None, _("Open the ticket from the customer's page."))
-        elif form.is_valid():
+            form.add_error("customer_text", _("Choose the customer from the list."))
+        elif valid:
             data = form.cleaned_data
+            product = product_named(user, data["product"]) if data["product"].strip() else None
+            order = (
+                selectors_repair.order_named(customer, data["order"])
+                if data["order"].strip()
+                else None
+            )
+            if data["product"].strip() and product is None:
+                form.add_error("product", _("Pick the product from the list."))
+            if data["order"].strip() and order is None:
+                form.add_error("order", _("This customer has no order with this number."))
+        if form.is_valid() and customer is not None:
             try:
                 ticket = services.ticket_create(
                     actor=user,
@@ -100,6 +118,8 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                     channel=data["channel"],
                     priority=data["priority"],
                     description=data["description"],
+                    product=product,
+                    order=order,
                 )
             except DomainError as exc:
                 show_error(request, exc, form)
@@ -110,7 +130,14 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("service:ticket_detail", ticket.pk)
     return render(
-        request, "service/ticket_form.html", {"form": form, "customer": customer}, status=status
+        request,
+        "service/ticket_form.html",
+        {
+            "form": form,
+            "customer": customer if customer_id else None,
+            "orders": selectors_repair.orders_of_customer(customer) if customer else [],
+        },
+        status=status,
     )
 
 

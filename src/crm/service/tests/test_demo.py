@@ -53,3 +53,33 @@ def test_demo_revisits_closed_complaints(agent: Any) -> None:
     assert Revisit.objects.count() == closed.count()
     done = Revisit.objects.filter(status=RevisitStatus.DONE)
     assert all(1 <= r.satisfaction <= 5 for r in done)  # type: ignore[operator]
+
+
+def test_tickets_per_customer_at_scale(agent: Any) -> None:
+    """`--tickets-per-customer 2`: every customer 1–3 tickets (2 on average) over three years,
+    the old ones finished; a re-run adds none; the clocks match the history."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from crm.customers.models import Customer
+    from crm.service import sla
+    from crm.service.demo import RECENT_DAYS
+
+    load_customers(150)
+    customers = Customer.objects.count()
+    made = load_tickets(customers=customers, per_customer=2)
+    per = dict(Ticket.objects.values_list("customer").annotate(n=Count("pk")))
+    assert len(per) == customers and set(per.values()) <= {1, 2, 3}
+    assert made["tickets"] == sum(per.values()) and 1.6 <= made["tickets"] / customers <= 2.4
+    assert load_tickets(customers=customers, per_customer=2)["tickets"] == 0
+    old = Ticket.objects.filter(created_at__lt=timezone.now() - timedelta(days=RECENT_DAYS + 1))
+    assert old.exists() and not old.exclude(status__in=["resolved", "closed"]).exists()
+    assert Ticket.objects.filter(created_at__lt=timezone.now() - timedelta(days=400)).exists()
+    assert not Ticket.objects.filter(updated_at__gt=timezone.now()).exists()
+    for t in Ticket.objects.order_by("id")[:40]:
+        stored = (t.first_response_due_at, t.resolution_due_at, t.resolution_paused_left)
+        sla.recompute(t, now=t.updated_at)
+        t.refresh_from_db()
+        assert stored == (t.first_response_due_at, t.resolution_due_at, t.resolution_paused_left)

@@ -46,3 +46,19 @@ def test_list_query_count_does_not_grow(
     with django_assert_max_num_queries(3):
         rows = list(selectors.ticket_list(agent, selectors.TicketFilters())[:20])
         assert [str(r.customer) for r in rows] and [r.type.name for r in rows]
+
+
+def test_service_scope_all_sees_every_ticket_whatever_its_customer_scope(
+    demo: Any, west_ticket: Ticket
+) -> None:
+    """A service desk role over every queue with customers of its own only: the tickets of
+    customers it does not own are still its tickets (`Q() | Q(x)` is just `Q(x)`)."""
+    from crm.org.models import Role, RolePermission, User
+
+    role = Role.objects.create(code="desk_all", name="全部队列")
+    RolePermission.objects.create(role=role, module="service", can_view=True, scope="all")
+    RolePermission.objects.create(role=role, module="customers", can_view=True, scope="own")
+    user = User.objects.create(username="desk_all", unit=demo["rep_east_1"].unit)
+    user.roles.add(role)
+    assert selectors.tickets_for_user(user).filter(pk=west_ticket.pk).exists()
+    assert not selectors.tickets_for_user(demo["rep_east_1"]).filter(pk=west_ticket.pk).exists()

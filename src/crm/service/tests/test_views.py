@@ -31,7 +31,7 @@ def test_create_from_customer_then_work_it(
     page_client: Any, agent: Any, west_customer: Any, complaint: Any
 ) -> None:
     client = page_client(agent)
-    tab = client.get(f"/customers/{west_customer.pk}/")
+    tab = client.get(f"/customers/{west_customer.pk}/tabs/tickets/")
     assert f"/service/tickets/new/?customer={west_customer.pk}" in tab.content.decode()
     form = client.get(f"/service/tickets/new/?customer={west_customer.pk}")
     assert form.status_code == 200 and west_customer.name in form.content.decode()
@@ -66,7 +66,7 @@ def test_create_from_customer_then_work_it(
     with translation.override("zh-hans"):
         assert Ticket.objects.get(pk=t.pk).status == TicketStatus.RESOLVED
     assert "alert" in stale.content.decode()
-    tab = client.get(f"/customers/{west_customer.pk}/").content.decode()
+    tab = client.get(f"/customers/{west_customer.pk}/tabs/tickets/").content.decode()
     assert t.number in tab
 
 
