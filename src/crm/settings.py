@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "crm.products",
     "crm.sales",
     "crm.service",
+    "crm.fieldservice",
     "crm.orders",
     "crm.system",
     "crm.commissions",
+    "crm.knowledge",
     "crm.web",
     "crm.api",
 ]

@@ -17,9 +17,11 @@ urlpatterns = [
     path("products/", include("crm.products.urls")),
     path("sales/", include("crm.sales.urls")),
     path("service/", include("crm.service.urls")),
+    path("field/", include("crm.fieldservice.urls")),
     path("orders/", include("crm.orders.urls")),
     path("notifications/", include("crm.system.urls")),
     path("commissions/", include("crm.commissions.urls")),
+    path("knowledge/", include("crm.knowledge.urls")),
     path("jobs/", include("crm.core.urls")),
     path("", include("crm.web.urls")),
 ]

@@ -106,6 +106,15 @@ def test_unparseable_body_is_422(client: Any) -> None:
     _assert_error(res, 422, "__all__")
 
 
+@pytest.mark.parametrize("body", ['"abc"', "[1, 2]", "42", "null"])
+def test_a_body_that_is_not_an_object_is_422(client: Any, body: str) -> None:
+    # A string once passed: ninja read the fields as its attributes ("abc".title() → "Abc").
+    url = "/api/v1/knowledge/articles"
+    res = client.post(url, data=body.encode(), content_type="application/json")
+    assert res.status_code == 422 and res.json()["error"]["code"]
+    assert client.get(url).json()["count"] == 0
+
+
 def test_token_request_with_nul_is_422(api_client: Any, demo: Any) -> None:
     res = api_client().post_json("/api/v1/auth/token", {"username": "a\x00", "password": "x"})
     _assert_error(res, 422, "username")

@@ -129,9 +129,11 @@ def _mount() -> None:
     api.add_router("/", "crm.sales.api.router")
     api.add_router("/", "crm.sales.api_activities.router")
     api.add_router("/", "crm.service.api.router")
+    api.add_router("/", "crm.fieldservice.api.router")
     api.add_router("/", "crm.orders.api.router")
     api.add_router("/", "crm.system.api.router")
     api.add_router("/", "crm.commissions.api.router")
+    api.add_router("/", "crm.knowledge.api.router")
     api.add_router("/", "crm.core.api.router")
 
 

@@ -6,7 +6,14 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from crm.core.pagination import MAX_PAGE_SIZE, paginate
@@ -56,6 +63,15 @@ class InputSchema(Schema):
 
     Stored text is refused with a 422 rather than silently changed; PostgreSQL cannot hold NUL.
     """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # Ninja reads the schema's fields as attributes of whatever it is given and calls
+        # callables: the JSON body "abc" would pass as {"title": "abc".title()}.
+        if not isinstance(getattr(value, "_obj", value), dict):
+            raise PydanticCustomError("model_type", str(_("Send a JSON object.")))
+        return value
 
     @field_validator("*", mode="before")
     @classmethod

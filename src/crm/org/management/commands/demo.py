@@ -14,6 +14,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--customers", type=int, default=200, help="top the demo customers up to N"
         )
+        parser.add_argument(
+            "--tickets-per-customer",
+            type=int,
+            default=0,
+            help="service tickets per customer on average (e.g. 2); default one per ten customers",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         result = load_demo(password=opts.get("password"))
@@ -76,16 +82,45 @@ class Command(BaseCommand):
         )
         from crm.service.demo import load_tickets
 
-        made = load_tickets(customers=max(0, opts["customers"]))
+        made = load_tickets(
+            customers=max(0, opts["customers"]),
+            per_customer=max(0, opts["tickets_per_customer"]),
+        )
         bulk_rows += sum(made.values())
         self.stdout.write("Demo service: created {tickets} tickets".format(**made))
+        from crm.knowledge.demo import load_articles
+
+        made = load_articles()
+        self.stdout.write("Demo knowledge base: created {articles} articles".format(**made))
         from crm.orders.demo import load_orders
 
-        made = load_orders(customers=max(0, opts["customers"]))
+        started = time.monotonic()
+
+        def order_progress(done: int, todo: int) -> None:
+            if todo >= 1_000_000 and (done % 1_000_000 < 25_000 or done == todo):
+                self.stdout.write(
+                    f"  {done:,}/{todo:,} order lines, {time.monotonic() - started:.0f} s"
+                )
+
+        made = load_orders(customers=max(0, opts["customers"]), progress=order_progress)
         bulk_rows += sum(made.values())
         self.stdout.write(
             "Demo orders: created {orders} orders ({lines} lines), {shipments} shipments, "
             "{invoices} invoices, {payments} payments".format(**made)
+            + f" in {time.monotonic() - started:.0f} s"
+        )
+        from crm.fieldservice.demo import load_equipment
+
+        made = load_equipment(customers=max(0, opts["customers"]))
+        self.stdout.write(
+            "Demo field service: created {equipment} equipment, {plans} plans, "
+            "{expert_skills} expert skills".format(**made)
+        )
+        from crm.service.demo_repair import load_repairs
+
+        made = load_repairs(max(0, opts["customers"]))
+        self.stdout.write(
+            "Demo repairs: {repair_orders} repair orders, {defects} defects".format(**made)
         )
         from crm.commissions.demo import load_commissions
 
@@ -114,6 +149,7 @@ class Command(BaseCommand):
                     "service.Ticket",
                     "service.StatusChange",
                     "service.TicketEntry",
+                    "service.Revisit",
                 )
             ]
         )
