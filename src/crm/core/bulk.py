@@ -114,6 +114,54 @@ def vacuum_analyze(models_: list[type[models.Model]]) -> None:
             cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
+def drop_secondary_indexes(
+    models_: Iterable[type[models.Model]], *, keep: Iterable[str] = ()
+) -> list[str]:
+    """PostgreSQL, in the load's transaction: drop the tables' indexes that back no constraint
+    (except `keep`) and return their definitions for `rebuild_indexes`. Every foreign key of a
+    generated row points at a row read or reserved before, so the per-row foreign-key triggers
+    are skipped when the role may (superuser: replica mode); otherwise they run immediately
+    instead of queueing a deferred check per row (the queue is memory, and CREATE INDEX
+    refuses to run while it has entries)."""
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SAVEPOINT crm_bulk_replica")
+        try:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:  # not a superuser: the triggers run
+            cursor.execute("ROLLBACK TO SAVEPOINT crm_bulk_replica")
+        else:
+            cursor.execute("RELEASE SAVEPOINT crm_bulk_replica")
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+            WHERE t.relname = ANY(%s) AND c.oid IS NULL AND NOT i.indisprimary
+              AND NOT (i.indexrelid::regclass::text = ANY(%s))
+            """,
+            [tables, list(keep)],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in found]
+
+
+def rebuild_indexes(definitions: list[str], models_: Iterable[type[models.Model]]) -> None:
+    """Recreate what `drop_secondary_indexes` dropped (triggers back on), then ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+        for definition in definitions:
+            cursor.execute(definition)
+        for model in models_:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
 @contextmanager
 def gin_deferred(model: type[models.Model]) -> Iterator[Callable[[], None]]:
     """Inside a transaction on PostgreSQL, for a large write: new rows wait in the pending

@@ -28,7 +28,15 @@ from faker import Faker
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import uscc as stdnum_uscc
 
-from crm.core.bulk import Writer, columns, copy_text, defaults, reserve_ids
+from crm.core.bulk import (
+    Writer,
+    columns,
+    copy_text,
+    defaults,
+    drop_secondary_indexes,
+    rebuild_indexes,
+    reserve_ids,
+)
 from crm.org.models import User
 
 from . import divisions
@@ -173,51 +181,17 @@ _BULK_TABLES = (Customer, Contact, Interaction)
 
 def _drop_secondary_indexes() -> list[str]:
     """Drop the tables' indexes that back no constraint; returns their definitions."""
-    tables = [m._meta.db_table for m in _BULK_TABLES]
+    # The trigram index stays: its (single-threaded) upkeep then overlaps the workers making
+    # rows, where a rebuild afterwards would run alone; a large pending list lets it merge
+    # entries in bulk.
+    definitions = drop_secondary_indexes(_BULK_TABLES, keep=[TRGM_INDEX])
     with connection.cursor() as cursor:
-        # Every foreign key of a generated row points at a row read or reserved above, so the
-        # per-row foreign-key triggers are skipped when the role may (superuser: replica mode).
-        # Otherwise they run immediately instead of queueing a deferred check per row (the
-        # queue is memory, and CREATE INDEX refuses to run while it has entries).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SAVEPOINT crm_demo_replica")
-        try:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        except Exception:
-            cursor.execute("ROLLBACK TO SAVEPOINT crm_demo_replica")
-        else:
-            cursor.execute("RELEASE SAVEPOINT crm_demo_replica")
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            JOIN pg_class t ON t.oid = i.indrelid
-            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
-            WHERE t.relname = ANY(%s) AND c.oid IS NULL AND NOT i.indisprimary
-              AND i.indexrelid::regclass::text <> %s
-            """,
-            [tables, TRGM_INDEX],
-        )
-        # The trigram index stays: its (single-threaded) upkeep then overlaps the workers
-        # making rows, where a rebuild afterwards would run alone; a large pending list
-        # lets it merge entries in bulk.
-
-        found = cursor.fetchall()
         cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-        for name, _definition in found:
-            cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in found]
+    return definitions
 
 
 def _rebuild_indexes(definitions: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
-        for definition in definitions:
-            cursor.execute(definition)
-        for model in _BULK_TABLES:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    rebuild_indexes(definitions, _BULK_TABLES)
 
 
 # --- the generator ---------------------------------------------------------------------------

@@ -35,7 +35,15 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from crm.core.bulk import Writer, copy_value, defaults, reserve_ids, vacuum_analyze
+from crm.core.bulk import (
+    Writer,
+    copy_value,
+    defaults,
+    drop_secondary_indexes,
+    rebuild_indexes,
+    reserve_ids,
+    vacuum_analyze,
+)
 from crm.customers.models import Customer
 from crm.products.models import Product
 
@@ -554,44 +562,11 @@ def _forget_connections() -> None:
 
 
 def _drop_secondary_indexes() -> list[str]:
-    """Drop the tables' indexes that back no constraint; returns their definitions. Per-row
-    foreign-key triggers are skipped when the role may (superuser: replica mode), else they
-    run immediately instead of queueing a deferred check per row in memory."""
-    tables = [m._meta.db_table for m, _with_id in _TABLES]
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SAVEPOINT crm_orders_replica")
-        try:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        except Exception:  # noqa: BLE001 - not a superuser: the triggers run
-            cursor.execute("ROLLBACK TO SAVEPOINT crm_orders_replica")
-        else:
-            cursor.execute("RELEASE SAVEPOINT crm_orders_replica")
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            JOIN pg_class t ON t.oid = i.indrelid
-            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
-            WHERE t.relname = ANY(%s) AND c.oid IS NULL AND NOT i.indisprimary
-            """,
-            [tables],
-        )
-        found = cursor.fetchall()
-        for name, _definition in found:
-            cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in found]
+    return drop_secondary_indexes([m for m, _with_id in _TABLES])
 
 
 def _rebuild_indexes(definitions: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
-        for definition in definitions:
-            cursor.execute(definition)
-        for model, _with_id in _TABLES:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    rebuild_indexes(definitions, [m for m, _with_id in _TABLES])
 
 
 def _finish_ids() -> None:

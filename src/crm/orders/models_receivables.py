@@ -65,7 +65,12 @@ class Invoice(BaseModel):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         indexes = [
-            models.Index(fields=["customer", "due_date"], name="orders_invoice_customer"),
+            # INCLUDE: a customer's overdue sum reads the index only (PostgreSQL).
+            models.Index(
+                fields=["customer", "due_date"],
+                include=["gross_amount", "is_deleted"],
+                name="orders_invoice_customer",
+            ),
             models.Index(fields=["due_date", "id"], name="orders_invoice_due"),
             models.Index(fields=["org_unit", "due_date"], name="orders_invoice_unit"),
         ]
@@ -144,6 +149,10 @@ class PaymentAllocation(models.Model):
         verbose_name = _("payment allocation")
         verbose_name_plural = _("payment allocations")
         ordering = ["id"]
+        # INCLUDE amount: the allocated sums of aging and overdue read the index only.
+        indexes = [
+            models.Index(fields=["invoice"], include=["amount"], name="orders_alloc_invoice")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="orders_allocation_positive")
         ]
@@ -184,7 +193,12 @@ class ReceivableEntry(models.Model):
         verbose_name = _("receivable entry")
         verbose_name_plural = _("receivable entries")
         ordering = ["on", "id"]
-        indexes = [models.Index(fields=["customer", "on"], name="orders_entry_customer")]
+        # INCLUDE amount: a customer's balance (the sum) reads the index only, on PostgreSQL.
+        indexes = [
+            models.Index(
+                fields=["customer", "on"], include=["amount"], name="orders_entry_customer"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="invoice", amount__gt=0) | Q(amount__lt=0) & ~Q(kind="invoice")),

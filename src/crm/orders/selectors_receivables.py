@@ -104,11 +104,15 @@ def balance_of(customer_id: int) -> Decimal:
 
 
 def overdue_of(customer_id: int, today: date) -> Decimal:
-    """What of the customer's invoices is past due and still open (one aggregate)."""
-    s = with_open(Invoice.objects.filter(customer_id=customer_id, due_date__lt=today)).aggregate(
-        s=Sum("open_amount")
-    )["s"]
-    return s if s is not None else Decimal(0)
+    """What of the customer's invoices is past due and still open: their gross less what is
+    allocated to them (two index scans; a subquery per invoice took 0.3 s for a customer with
+    20,000 invoices)."""
+    due = Invoice.objects.filter(customer_id=customer_id, due_date__lt=today)
+    gross = due.aggregate(s=Sum("gross_amount"))["s"] or Decimal(0)
+    paid = PaymentAllocation.objects.filter(invoice__in=due.values("pk")).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal(0)
+    return Decimal(gross) - Decimal(paid)
 
 
 def ledger_of(customer_id: int) -> QuerySet[ReceivableEntry]:
