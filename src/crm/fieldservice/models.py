@@ -189,7 +189,7 @@ class FieldVisit(BaseModel):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(pgettext_lazy("visit", "due date"))
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("expert"),

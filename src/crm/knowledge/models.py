@@ -16,7 +16,7 @@ class ArticleCategory(models.Model):
     """A row a system manager edits (hydraulics, engine oil, storage…)."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(pgettext_lazy("sort", "order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

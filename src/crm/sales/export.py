@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from crm.core import tabular
 from crm.core.access import require, require_special
@@ -31,7 +32,7 @@ def headers() -> list[str]:
     with translation.override("zh-hans"):
         return [
             _("Period"),
-            _("Group"),
+            pgettext("forecast", "Group"),
             _("Commit"),
             _("Best case"),
             _("Pipeline"),
