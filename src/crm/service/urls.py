@@ -5,6 +5,7 @@ from . import views, views_desk, views_home, views_repair, views_revisit, views_
 app_name = "service"
 urlpatterns: list = [
     path("", views_home.service_home, name="home"),
+    path("stats/", views_home.service_home_stats, name="home_stats"),
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),

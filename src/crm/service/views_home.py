@@ -4,7 +4,7 @@ statistics with charts (ECharts options built here, drawn by the page's script).
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,8 +104,21 @@ def service_home(request: HttpRequest) -> HttpResponse:
     if selectors_home.has_queue(user):
         context["queue"] = selectors_home.agent_queue(user)
         context["revisits"] = selectors_home.revisits_due(user, today)
-    if selectors_home.is_manager(user):
-        stats = selectors_home.service_stats(user, today)
-        context["stats"] = stats
-        context["charts"] = _charts(stats)
+    # The statistics read twelve months of tickets: they load after the page (htmx).
+    context["stats_lazy"] = selectors_home.is_manager(user)
     return render(request, "service/home.html", context)
+
+
+@page_view
+def service_home_stats(request: HttpRequest) -> HttpResponse:
+    """A manager's statistics and charts: the fragment for the home page, a page without
+    htmx; 404 for everyone else, as for a page they do not have."""
+    user = request.user
+    require(user, Module.SERVICE, Action.VIEW)
+    if not selectors_home.is_manager(user):
+        raise Http404
+    stats = selectors_home.service_stats(user, timezone.localdate())
+    context = {"stats": stats, "charts": _charts(stats)}
+    if request.headers.get("HX-Request"):
+        return render(request, "service/_home_stats_fragment.html", context)
+    return render(request, "service/home_stats.html", context)
