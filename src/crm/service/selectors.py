@@ -15,6 +15,7 @@ from crm.core.modules import Action, Module
 from crm.customers.models import Customer
 
 from .models import (
+    Call,
     SlaState,
     StatusChange,
     Ticket,
@@ -146,3 +147,10 @@ def type_get(pk: Any) -> TicketType | None:
 
 def category_get(pk: Any) -> TicketCategory | None:
     return TicketCategory.objects.filter(pk=pk, active=True).first()
+
+
+def calls_for_user(user: Any) -> QuerySet[Call]:
+    """Calls of callers not (yet) matched to a customer, and calls of the customers the user
+    sees: a call shows its customer, so it follows the customer's scope."""
+    customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS))
+    return Call.objects.filter(Q(customer__isnull=True) | Q(customer__in=customers.values("pk")))

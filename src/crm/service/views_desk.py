@@ -18,7 +18,7 @@ from crm.customers import selectors as customer_selectors
 from crm.customers.models import Customer
 from crm.web.pages import page_view
 
-from . import desk, services_desk
+from . import desk, selectors, services_desk
 from .models import Call
 from .views import _int
 
@@ -32,9 +32,9 @@ def desk_url(caller: str, **extra: Any) -> str:
     return f"{reverse('service:desk')}?{urlencode(params)}"
 
 
-def _call(raw: Any) -> Call | None:
+def _call(user: Any, raw: Any) -> Call | None:
     pk = _int(raw)
-    return Call.objects.filter(pk=pk).first() if pk else None
+    return selectors.calls_for_user(user).filter(pk=pk).first() if pk else None
 
 
 @page_view
@@ -59,7 +59,7 @@ def desk_page(request: HttpRequest) -> HttpResponse:
             .filter(customer_selectors.search_q(find))
             .order_by()[:10]
         )
-    call = _call(g.get("call"))
+    call = _call(user, g.get("call"))
     context: dict[str, Any] = {
         "raw": raw,
         "caller": caller,
@@ -70,7 +70,11 @@ def desk_page(request: HttpRequest) -> HttpResponse:
         "find": find,
         "found": found,
         "recent_calls": (
-            list(Call.objects.filter(caller_key=caller.key).select_related("customer")[:5])
+            list(
+                selectors.calls_for_user(user)
+                .filter(caller_key=caller.key)
+                .select_related("customer")[:5]
+            )
             if caller.kind
             else []
         ),
@@ -97,7 +101,7 @@ def _caller(request: HttpRequest) -> str:
 
 def _call_for(request: HttpRequest, caller: str) -> Call:
     """The call the desk was opened for, else a new one logged now."""
-    call = _call(request.POST.get("call"))
+    call = _call(request.user, request.POST.get("call"))
     if call is None:
         call, _created = services_desk.call_log(actor=request.user, caller=caller)
     return call

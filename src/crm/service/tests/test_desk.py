@@ -9,7 +9,7 @@ import pytest
 from crm.customers import services as customer_services
 from crm.customers.models import Interaction
 from crm.sales.models import Lead
-from crm.service import desk, services, services_desk
+from crm.service import desk, selectors, services, services_desk
 from crm.service.models import Call
 
 pytestmark = pytest.mark.usefixtures("demo_once")
@@ -175,3 +175,30 @@ def test_desk_pages(
     with django_assert_max_num_queries(len(few.captured_queries)):
         r = client.get("/service/desk/", {"caller": "13912345678"})
     assert r.content.decode().count("list-group-item-action") == 7
+
+
+def test_calls_follow_their_customers_scope(
+    page_client: Any, agent: Any, demo: Any, callers: Any
+) -> None:
+    """A desk user whose customer scope is their own unit does not see, through a call, the
+    name of another unit's customer: not among the caller's recent calls, not by its id."""
+    from crm.org.models import Role, RolePermission, User
+
+    role = Role.objects.create(code="desk_west", name="成都坐席")
+    RolePermission.objects.create(
+        role=role, module="service", can_view=True, can_create=True, can_edit=True, scope="unit"
+    )
+    RolePermission.objects.create(role=role, module="customers", can_view=True, scope="unit")
+    west_desk = User.objects.create(username="desk_west", unit=demo["rep_west_1"].unit)
+    west_desk.roles.add(role)
+    east_call, _ = services_desk.call_log(
+        actor=agent, caller="021-55556666", customer=callers["pu"], note="东区来电"
+    )
+    unmatched, _ = services_desk.call_log(actor=agent, caller="021-55556666")
+    assert set(selectors.calls_for_user(west_desk)) == {unmatched}
+    assert set(selectors.calls_for_user(agent)) == {east_call, unmatched}
+    client = page_client(west_desk)
+    html = client.get("/service/desk/", {"caller": "021-55556666"}).content.decode()
+    assert callers["pu"].name not in html
+    html = client.get("/service/desk/", {"caller": "021", "call": east_call.pk}).content.decode()
+    assert callers["pu"].name not in html
