@@ -203,6 +203,8 @@ class Ticket(BaseModel):
             ),
             models.Index(fields=["org_unit", "status", "updated_at"], name="svc_ticket_queue"),
             models.Index(fields=["owner", "status", "updated_at"], name="svc_ticket_agent"),
+            # "Assigned to me, soonest deadline first" without sorting all of an agent's tickets.
+            models.Index(fields=["owner", "resolution_due_at", "id"], name="svc_ticket_agent_due"),
             models.Index(fields=["customer", "updated_at"], name="svc_ticket_customer"),
         ]
 
