@@ -97,3 +97,24 @@ def test_reassign_all_customers_of_a_rep(page: Page) -> None:
     expect(page.locator(".alert-success")).to_contain_text("3")
     assert not Customer.objects.filter(owner=leaving).exists()
     assert Customer.objects.filter(owner=taking).count() == 3
+
+
+def test_module_tabs_load_when_opened_by_mouse_or_keyboard(page: Page) -> None:
+    from crm.customers import services
+    from crm.org.models import User
+
+    rep = User.objects.get(username="rep_east_1")
+    customer = services.customer_create(actor=rep, name="宁波港联化工有限公司")
+    sign_in(page, "rep_east_1")
+    page.goto(f"/customers/{customer.pk}/")
+    expect(page.locator("#customer-opportunities")).to_have_count(0)  # not loaded with the page
+
+    # The keyboard: from the timeline tab, the right arrow opens the first module tab.
+    page.click("#tab-timeline-button")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tab-opportunities-button")).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.locator("#tab-opportunities #customer-opportunities")).to_be_visible()
+
+    # The mouse: another tab loads its own content once.
+    page.click("#tab-activities-button")
+    expect(page.locator("#tab-activities #customer-plan-visit")).to_be_visible()
