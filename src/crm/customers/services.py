@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.audit import audit_log
 from crm.core.errors import Conflict, ValidationFailed
+from crm.core.files import checked_upload
 from crm.core.models import AuditAction
 from crm.core.services import record_create, record_restore, record_soft_delete, record_update
 from crm.org.models import OrgUnit, UnitKind
@@ -489,12 +490,8 @@ def interaction_create(
         author=actor if getattr(actor, "pk", None) else None,
     )
     if attachment is not None:
-        try:
-            validators.check_attachment(attachment.name, attachment.size)
-        except ValidationError as exc:
-            raise ValidationFailed(fields={"attachment": exc.messages}) from None
+        item.attachment_name = checked_upload(attachment, "attachment")
         item.attachment = attachment
-        item.attachment_name = str(attachment.name)[-200:]
     with transaction.atomic():
         if not Customer.objects.filter(pk=customer.pk).exists():
             raise Conflict(_("The customer has been deleted."), code="customer_deleted")

@@ -1,7 +1,6 @@
 """Input rules of customer data. Each returns the normalised value or raises ValidationError."""
 
 import re
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -11,9 +10,6 @@ from . import divisions
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".txt"}
 
 
 # GB 32100-2015 as python-stdnum checks it (stdnum.cn.uscc), without its character-by-character
@@ -95,10 +91,3 @@ def clean_tags(value: str | list[str]) -> str:
     if len(text) > 200:
         raise ValidationError(_("Too many tags."))
     return text
-
-
-def check_attachment(name: str, size: int) -> None:
-    if PurePath(name).suffix.lower() not in ATTACHMENT_TYPES:
-        raise ValidationError(_("Allowed file types: PDF, JPG, PNG, DOCX, XLSX, TXT."))
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))

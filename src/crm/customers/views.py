@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from crm.core.access import get_access, require
 from crm.core.audit import history_for
-from crm.core.errors import DomainError, NotFound
+from crm.core.errors import DomainError
 from crm.core.fields import quantize
+from crm.core.files import download
 from crm.core.modules import Action, Module, Special
 from crm.org.models import User
 from crm.org.selectors import employees_for_user, units_for_user
@@ -398,18 +399,8 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file of an interaction the user may see, always as a download."""
     item = selectors.interaction_get_for_user(user=request.user, pk=pk)
-    if not item.attachment:
-        raise NotFound()
-    try:
-        handle = item.attachment.open("rb")
-    except FileNotFoundError:
-        raise NotFound() from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.attachment_name or str(item.attachment.name).rsplit("/", 1)[-1],
-        content_type="application/octet-stream",
-    )
+    name = item.attachment_name or str(item.attachment.name).rsplit("/", 1)[-1]
+    return download(item.attachment, name)
 
 
 # --- address pickers (htmx) --------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -25,7 +25,8 @@ from crm.api.schemas import (
     ref,
 )
 from crm.core.access import require
-from crm.core.errors import NotFound, ValidationFailed
+from crm.core.errors import ValidationFailed
+from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.customers import selectors as customer_selectors
 from crm.customers.schemas import Ref
@@ -360,14 +361,4 @@ def attachment_create(request: HttpRequest, contract_id: int, file: File[Uploade
 @router.get("/contracts/attachments/{attachment_id}", response={200: None, **ERRORS})
 def attachment_download(request: HttpRequest, attachment_id: int) -> Any:
     a = selectors_contracts.attachment_get_for_user(user=request.user, pk=attachment_id)
-    return attachment_response(a)
-
-
-def attachment_response(a: Any) -> FileResponse:
-    try:
-        handle = a.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound() from None
-    return FileResponse(
-        handle, as_attachment=True, filename=a.name, content_type="application/octet-stream"
-    )
+    return download(a.file, a.name)

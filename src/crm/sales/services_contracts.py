@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.audit import audit_log
 from crm.core.errors import Conflict, DomainError, StaleVersion, ValidationFailed
+from crm.core.files import checked_upload
 from crm.core.models import AuditAction
 from crm.core.services import record_create, record_soft_delete, record_update
 
@@ -308,15 +309,10 @@ def contract_delete(*, contract: Contract, actor: Any) -> Contract:
 @transaction.atomic
 def attachment_add(*, contract: Contract, file: Any, actor: Any) -> ContractAttachment:
     """Attach a file (the types and size interactions allow); not while approval is pending."""
-    from crm.customers.validators import check_attachment
-
     approvals.ensure_unlocked(contract)
-    try:
-        check_attachment(file.name, file.size)
-    except ValidationError as exc:
-        raise ValidationFailed(fields={"file": exc.messages}) from None
+    name = checked_upload(file)
     item = ContractAttachment(
-        contract=contract, file=file, name=str(file.name)[-200:], size=file.size, uploaded_by=actor
+        contract=contract, file=file, name=name, size=file.size, uploaded_by=actor
     )
     item.save()
     audit_log(

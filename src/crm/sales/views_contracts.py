@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from crm.core.access import get_access, require
 from crm.core.audit import history_for
 from crm.core.errors import DomainError, ValidationFailed
+from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
@@ -25,7 +26,6 @@ from crm.web.pages import page_view, show_error
 
 from . import approvals, selectors_contracts, selectors_quotes, services_contracts
 from .amount_words import rmb_upper
-from .api_contracts import attachment_response
 from .forms_quotes import QuoteTransitionForm
 from .models_contracts import Contract, ContractStatus
 
@@ -277,4 +277,4 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
 @page_view
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     a = selectors_contracts.attachment_get_for_user(user=request.user, pk=pk)
-    return attachment_response(a)
+    return download(a.file, a.name)

@@ -23,6 +23,7 @@ from crm.api.schemas import (
 )
 from crm.core.access import require
 from crm.core.errors import ValidationFailed
+from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.customers.schemas import Id, Ref
 from crm.sales.schemas import Version
@@ -292,10 +293,8 @@ def attachment_create(request: HttpRequest, ticket_id: int, file: File[UploadedF
 
 @router.get("/tickets/attachments/{attachment_id}", response={200: None, **ERRORS})
 def attachment_download(request: HttpRequest, attachment_id: int) -> Any:
-    from crm.sales.api_contracts import attachment_response
-
     a = selectors_repair.attachment_get_for_user(user=request.user, pk=attachment_id)
-    return attachment_response(a)
+    return download(a.file, a.name)
 
 
 # --- repair orders -----------------------------------------------------------------------

@@ -27,6 +27,15 @@ class TicketAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
+    # Set when the file went with one reply or note (shown there); else it is the ticket's.
+    entry = models.ForeignKey(
+        "service.TicketEntry",
+        verbose_name=_("entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     file = models.FileField(_("file"), upload_to="tickets/%Y/%m/", max_length=255)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"), default=0)

@@ -10,7 +10,6 @@ totals use the documents' rounding (crm.sales.totals).
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from crm.core.access import get_access
 from crm.core.audit import audit_log
 from crm.core.errors import Conflict, Forbidden, ValidationFailed
+from crm.core.files import checked_upload
 from crm.core.models import AuditAction
 from crm.core.modules import Special
 from crm.core.services import record_create, record_update
@@ -95,15 +95,8 @@ def repair_charge_set(*, ticket: Ticket, version: int, charge: str, actor: Any) 
 @transaction.atomic
 def attachment_add(*, ticket: Ticket, file: Any, actor: Any) -> TicketAttachment:
     """Attach a file: the types and size interactions' attachments allow."""
-    from crm.customers.validators import check_attachment
-
-    try:
-        check_attachment(file.name, file.size)
-    except ValidationError as exc:
-        raise ValidationFailed(fields={"file": exc.messages}) from None
-    item = TicketAttachment(
-        ticket=ticket, file=file, name=str(file.name)[-200:], size=file.size, uploaded_by=actor
-    )
+    name = checked_upload(file)
+    item = TicketAttachment(ticket=ticket, file=file, name=name, size=file.size, uploaded_by=actor)
     item.save()
     audit_log(
         instance=ticket,

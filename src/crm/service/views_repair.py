@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from crm.core.access import get_access, require
 from crm.core.errors import DomainError, ValidationFailed
+from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
@@ -179,10 +180,8 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @page_view
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    from crm.sales.api_contracts import attachment_response
-
     a = selectors_repair.attachment_get_for_user(user=request.user, pk=pk)
-    return attachment_response(a)
+    return download(a.file, a.name)
 
 
 def _first_error(form: forms.Form) -> str:
