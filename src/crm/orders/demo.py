@@ -504,26 +504,25 @@ def _rows(
             continue
         iid, due = ids.invoice + i, ship_day + timedelta(days=p.terms or 30)
         gross = _money(net + tax)
-        invoices.add(
-            id=iid, number=f"INV{iid:09d}", fapiao_number=f"{rng.randrange(10**7, 10**8)}",
-            fapiao_type=rng.choice(_FAPIAO), customer_id=p.customer_id, order_id=oid,
-            shipment_id=sid, owner_id=owner, org_unit_id=unit, issue_date=ship_day,
-            due_date=due, net_amount=_money(net), tax_amount=_money(tax), gross_amount=gross,
-            created_at=shipped_at, updated_at=shipped_at, created_by_id=owner,
-            updated_by_id=owner,
-        )  # fmt: skip
-        entries.add(
-            customer_id=p.customer_id, kind=EntryKind.INVOICE, amount=gross, on=ship_day,
-            invoice_id=iid, owner_id=owner, org_unit_id=unit, created_at=shipped_at,
-        )  # fmt: skip
+        fapiao_number, fapiao_type = f"{rng.randrange(10**7, 10**8)}", rng.choice(_FAPIAO)
         # Most invoices are paid, some in part; half of those not yet due are open, a few
         # overdue ones (fewer the older they are) too.
         late = (today - due).days
         unpaid, part = (0.5, 0.1) if late < 0 else (0.15, 0.1) if late <= 180 else (0.02, 0.02)
         roll = rng.random()
-        if roll < unpaid:
-            continue
-        paid = (net + tax) // 2 if roll < unpaid + part else net + tax
+        paid = 0 if roll < unpaid else (net + tax) // 2 if roll < unpaid + part else net + tax
+        invoices.add(
+            id=iid, number=f"INV{iid:09d}", fapiao_number=fapiao_number,
+            fapiao_type=fapiao_type, customer_id=p.customer_id, order_id=oid,
+            shipment_id=sid, owner_id=owner, org_unit_id=unit, issue_date=ship_day,
+            due_date=due, net_amount=_money(net), tax_amount=_money(tax), gross_amount=gross,
+            settled=paid == net + tax, created_at=shipped_at, updated_at=shipped_at,
+            created_by_id=owner, updated_by_id=owner,
+        )  # fmt: skip
+        entries.add(
+            customer_id=p.customer_id, kind=EntryKind.INVOICE, amount=gross, on=ship_day,
+            invoice_id=iid, owner_id=owner, org_unit_id=unit, created_at=shipped_at,
+        )  # fmt: skip
         if paid <= 0:
             continue
         pid, paid_on = ids.payment + i, min(today, due + timedelta(days=rng.randint(-20, 15)))

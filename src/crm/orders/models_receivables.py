@@ -59,6 +59,10 @@ class Invoice(BaseModel):
     net_amount = MoneyField(_("net amount"))
     tax_amount = MoneyField(_("tax"))
     gross_amount = MoneyField(_("amount"))
+    # Allocations only ever add up (there is no un-allocating), so once they cover the gross the
+    # invoice stays paid: set then, in the same transaction. Open amounts are still computed
+    # from the allocations; this only lets aging skip the paid history (a partial index).
+    settled = models.BooleanField(_("paid in full"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("invoice")
@@ -73,6 +77,12 @@ class Invoice(BaseModel):
             ),
             models.Index(fields=["due_date", "id"], name="orders_invoice_due"),
             models.Index(fields=["org_unit", "due_date"], name="orders_invoice_unit"),
+            models.Index(
+                fields=["customer", "due_date"],
+                include=["gross_amount", "org_unit"],
+                condition=Q(settled=False, is_deleted=False),
+                name="orders_invoice_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(gross_amount__gt=0), name="orders_invoice_positive")

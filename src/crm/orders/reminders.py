@@ -24,7 +24,7 @@ def _money(value: Any) -> str:
 
 def _open_invoices(**filters: Any) -> Iterator[Any]:
     qs = (
-        with_open(Invoice.objects.filter(**filters))
+        with_open(Invoice.objects.filter(settled=False, **filters))
         .filter(open_amount__gt=0)
         .select_related("customer")
         .order_by("id")

@@ -205,6 +205,7 @@ def payment_allocate(
         PaymentAllocation.objects.filter(payment=current).aggregate(s=Sum("amount"))["s"] or 0
     )
     rows = []
+    paid_off: list[int] = []
     for invoice, raw in allocations:
         amount = quantize(Decimal(raw), places)
         inv = invoices.get(invoice.pk)
@@ -230,7 +231,12 @@ def payment_allocate(
         rows.append(
             PaymentAllocation(payment=current, invoice=inv, amount=amount, created_by=actor)
         )
-    return PaymentAllocation.objects.bulk_create(rows)
+        if amount == open_amount:
+            paid_off.append(inv.pk)
+    created = PaymentAllocation.objects.bulk_create(rows)
+    if paid_off:
+        Invoice.objects.filter(pk__in=paid_off).update(settled=True)
+    return created
 
 
 @transaction.atomic

@@ -56,6 +56,8 @@ def test_invoice_payment_allocation_balance(
     )
     assert rsel.balance_of(west_customer.pk) == Decimal("130.00")
     assert rsel.invoices_for_user(finance).get(pk=inv.pk).open_amount == Decimal("130.00")
+    inv.refresh_from_db()
+    assert not inv.settled  # part paid: still open
     services_receivables.payment_create(
         customer=west_customer,
         actor=finance,
@@ -64,6 +66,39 @@ def test_invoice_payment_allocation_balance(
     )
     assert rsel.balance_of(west_customer.pk) == 0
     assert rsel.overdue_of(west_customer.pk, today + timedelta(days=365)) == 0
+    inv.refresh_from_db()
+    assert inv.settled
+    assert not rsel.invoice_list(finance, rsel.InvoiceFilters(open_only=True)).filter(pk=inv.pk)
+
+
+def test_migration_marks_the_paid_invoices(world: dict[str, Any]) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("crm.orders.migrations.0007_invoice_settled")
+    invoices = [
+        services_receivables.invoice_create(order=order, actor=world["finance"])
+        for order in world["orders"]
+    ]
+    for invoice, share in zip(invoices, (Decimal(1), Decimal("0.5")), strict=False):
+        amount = invoice.gross_amount * share
+        services_receivables.payment_create(
+            customer=world["customer"],
+            actor=world["finance"],
+            amount=amount,
+            allocations=[(invoice, amount)],
+        )
+    flags = dict(
+        Invoice.objects.filter(pk__in=[i.pk for i in invoices]).values_list("pk", "settled")
+    )
+    assert [flags[i.pk] for i in invoices] == [True, False, False]
+    Invoice.objects.update(settled=False)  # as before the migration
+    migration.mark_paid(apps, None)
+    flags = dict(
+        Invoice.objects.filter(pk__in=[i.pk for i in invoices]).values_list("pk", "settled")
+    )
+    assert [flags[i.pk] for i in invoices] == [True, False, False]
 
 
 def test_due_date_from_customer_terms_and_overdue_aging(
@@ -198,6 +233,8 @@ def test_balance_equals_ledger_whatever_happens(world: dict[str, Any], data: Any
         credited = -(entries.filter(kind="credit").aggregate(s=Sum("amount"))["s"] or 0)
         assert rsel.balance_of(customer.pk) == sum(e.amount for e in entries)
         assert rsel.balance_of(customer.pk) == invoiced - paid - credited
+        for invoice in rsel.with_open(Invoice.objects.filter(customer=customer)):
+            assert invoice.settled == (invoice.open_amount == 0), invoice
         for inv in rsel.invoices_for_user(world["finance"]).filter(customer=customer):
             allocated = (
                 PaymentAllocation.objects.filter(invoice=inv).aggregate(s=Sum("amount"))["s"] or 0
