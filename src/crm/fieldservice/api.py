@@ -351,6 +351,17 @@ def equipment_product_set(
     return _equipment_detail(user, e.pk)
 
 
+@router.delete("/equipment/{equipment_id}", response={204: None, **WRITE_ERRORS})
+def equipment_delete(request: HttpRequest, equipment_id: int) -> Any:
+    """Move the equipment to the recycle bin: its planned visits are cancelled, its done
+    visits stay as its history, its plans leave and come back with it."""
+    user = request.user
+    e = selectors.equipment_get_for_user(user=user, pk=equipment_id)
+    require(user, Module.SERVICE, Action.DELETE)
+    services.equipment_delete(equipment=e, actor=user)
+    return Status(204, None)
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 
@@ -421,6 +432,17 @@ def plan_patch(request: HttpRequest, plan_id: int, payload: PlanPatch) -> Any:
         changes["skill"] = _skill(changes.pop("skill_id"))
     services.plan_update(plan=p, version=payload.version, changes=changes, actor=user)
     return plan_out(selectors.plan_get_for_user(user=user, pk=p.pk))
+
+
+@router.delete("/service-plans/{plan_id}", response={204: None, **WRITE_ERRORS})
+def plan_delete(request: HttpRequest, plan_id: int) -> Any:
+    """Move the plan to the recycle bin: its planned visit is cancelled, its done visits stay
+    in the equipment's history."""
+    user = request.user
+    p = selectors.plan_get_for_user(user=user, pk=plan_id)
+    require(user, Module.SERVICE, Action.DELETE)
+    services.plan_delete(plan=p, actor=user)
+    return Status(204, None)
 
 
 # --- visits ---------------------------------------------------------------------------------

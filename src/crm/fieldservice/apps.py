@@ -8,12 +8,14 @@ class FieldServiceConfig(AppConfig):
     verbose_name = _("Field service")
 
     def ready(self) -> None:
-        """Menu entries and the customer 360° tab 设备."""
+        """Menu entries, the customer 360° tab 设备 and the recycle bin."""
+        from crm.core import recycle
         from crm.core.modules import Module, Special
         from crm.customers.tabs import Tab, register_tab
         from crm.web import nav
 
-        from . import tabs
+        from . import services, tabs
+        from .models import Equipment, ServicePlan
 
         can_view = nav.can_view(Module.SERVICE)
         nav.register(
@@ -45,4 +47,19 @@ class FieldServiceConfig(AppConfig):
                 order=310,
                 visible=can_view,
             )
+        )
+        # Equipment and plans have no owner of their own: they follow their customer's.
+        recycle.register(
+            Equipment,
+            module=Module.SERVICE,
+            owner_field="customer__owner",
+            unit_field="customer__org_unit",
+            restore=lambda e, actor: services.equipment_restore(equipment=e, actor=actor),
+        )
+        recycle.register(
+            ServicePlan,
+            module=Module.SERVICE,
+            owner_field="customer__owner",
+            unit_field="customer__org_unit",
+            restore=lambda p, actor: services.plan_restore(plan=p, actor=actor),
         )

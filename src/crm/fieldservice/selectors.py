@@ -44,6 +44,10 @@ def can_edit(user: Any) -> bool:
     return get_access(user).can(Module.SERVICE, Action.EDIT)
 
 
+def can_delete(user: Any) -> bool:
+    return get_access(user).can(Module.SERVICE, Action.DELETE)
+
+
 # --- equipment ------------------------------------------------------------------------------
 
 
@@ -166,6 +170,18 @@ def visit_list(user: Any, *, view: str = "mine", status: str = "") -> QuerySet[F
 
 def visit_get_for_user(*, user: Any, pk: Any) -> FieldVisit:
     return get_in_scope(visits_for_user(user), pk)
+
+
+def planned_visit_count(
+    *, equipment: Equipment | None = None, plan: ServicePlan | None = None
+) -> int:
+    """The visits a delete of the equipment or the plan would cancel."""
+    qs = FieldVisit.objects.filter(status=VisitStatus.PLANNED)
+    if equipment is not None:
+        qs = qs.filter(equipment=equipment)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs.count()
 
 
 # --- skills ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from crm.core.audit import audit_log
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import AuditAction, AuditEntry
-from crm.core.services import record_create, record_update
+from crm.core.services import record_create, record_restore, record_soft_delete, record_update
 
 from .models import (
     Equipment,
@@ -84,6 +84,42 @@ def equipment_update(
     if unknown:
         raise ValidationFailed(fields={k: [_("This field cannot be changed.")] for k in unknown})
     return record_update(instance=equipment, version=version, changes=changes, actor=actor)
+
+
+def _cancel_planned(visits: QuerySet[FieldVisit], actor: Any) -> int:
+    """Cancel the planned visits of `visits` (each with its history); the number cancelled.
+    Done and cancelled visits are left as they are: they are the equipment's service history."""
+    planned = list(visits.filter(status=VisitStatus.PLANNED).select_for_update())
+    for visit in planned:
+        record_update(
+            instance=visit,
+            version=visit.version,
+            changes={"status": VisitStatus.CANCELLED},
+            actor=actor,
+        )
+    return len(planned)
+
+
+@transaction.atomic
+def equipment_delete(*, equipment: Equipment, actor: Any) -> Equipment:
+    """Move the equipment to the recycle bin.
+
+    Its planned visits are cancelled: nobody is to be sent to equipment that is gone, and a
+    restore does not bring them back (the plan keeps its due date, as after a cancelled visit;
+    set a new one to plan again). Its done visits stay, with their outcomes, as the history of
+    the service it had. Its plans stay untouched but out of sight, like the equipment: the
+    lists and the scheduler skip plans of deleted equipment, and a restore brings them back.
+    """
+    _cancel_planned(FieldVisit.objects.filter(equipment=equipment), actor)
+    return record_soft_delete(instance=equipment, actor=actor)
+
+
+@transaction.atomic
+def equipment_restore(*, equipment: Equipment, actor: Any) -> Equipment:
+    """Back from the recycle bin, with its plans; its customer must be there."""
+    if equipment.customer.is_deleted:
+        raise Conflict(_("Restore the customer first."), code="customer_deleted")
+    return record_restore(instance=equipment, actor=actor)
 
 
 def _quantity(raw: Any) -> Decimal:
@@ -179,6 +215,22 @@ def plan_update(
     if unknown:
         raise ValidationFailed(fields={k: [_("This field cannot be changed.")] for k in unknown})
     return record_update(instance=plan, version=version, changes=changes, actor=actor)
+
+
+@transaction.atomic
+def plan_delete(*, plan: ServicePlan, actor: Any) -> ServicePlan:
+    """Move the plan to the recycle bin. Its planned visit is cancelled; its done visits stay
+    in the equipment's history (they keep naming the plan)."""
+    _cancel_planned(FieldVisit.objects.filter(plan=plan), actor)
+    return record_soft_delete(instance=plan, actor=actor)
+
+
+@transaction.atomic
+def plan_restore(*, plan: ServicePlan, actor: Any) -> ServicePlan:
+    """Back from the recycle bin; its equipment must be there."""
+    if Equipment.all_objects.filter(pk=plan.equipment_id, is_deleted=True).exists():
+        raise Conflict(_("Restore the equipment first."), code="equipment_deleted")
+    return record_restore(instance=plan, actor=actor)
 
 
 # --- the scheduler --------------------------------------------------------------------------

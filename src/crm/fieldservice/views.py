@@ -2,13 +2,17 @@
 with the "生成下月计划" button, the expert's visits and recording an outcome, and the skills
 settings. Thin: the rules are in services, the scope in selectors."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crm.core.access import get_access, require, require_special
@@ -19,7 +23,7 @@ from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 from crm.org.models import User
 from crm.products import selectors as product_selectors
-from crm.web.pages import page_view, show_error
+from crm.web.pages import confirm_delete, page_view, show_error
 
 from . import selectors, services
 from .forms import EquipmentForm, InstalledProductForm, PlanForm, VisitRecordForm
@@ -39,6 +43,55 @@ def _page(request: HttpRequest, qs: Any) -> Any:
         return paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
     except DomainError:
         return paginate(qs)
+
+
+def _form_message(form: forms.Form) -> str:
+    """Every field's first error as one line: "Name: …; Every: …". A hidden field (the
+    version) only fails when the page is old."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None and field.widget.is_hidden:
+            parts.append(_("Reload the page and try again."))
+        elif field is not None:
+            parts.append(f"{field.label}: {errors[0]}")
+        else:
+            parts.append(str(errors[0]))
+    return "; ".join(dict.fromkeys(parts)) or _("Some fields are not valid.")
+
+
+def _submit(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: str,
+    inline: bool = True,
+) -> tuple[Any, int]:
+    """The one way a posted form is handled: check it, pass its data to `save` (a service
+    call), say `done`. Returns (what `save` returned, 200), or (None, status) when refused.
+
+    inline (the form's own page, rendered again when refused): invalid input is 422 with the
+    errors on their fields; a domain error keeps its status (409 for a stale version) and goes
+    onto the form by `show_error`. Not inline (a form posted from another page, which the
+    user goes back to): invalid input raises ValidationFailed naming each field's error, and
+    a domain error propagates; `page_view` shows either on the page the user came from.
+    """
+    if not form.is_valid():
+        if not inline:
+            raise ValidationFailed(_form_message(form))
+        return None, 422
+    data = dict(form.cleaned_data)
+    if not inline:
+        saved = save(data)
+    else:
+        try:
+            saved = save(data)
+        except DomainError as exc:
+            show_error(request, exc, form)
+            return None, exc.status
+    messages.success(request, done)
+    return saved, 200
 
 
 def _version(raw: Any) -> int:
@@ -84,20 +137,18 @@ def equipment_create(request: HttpRequest) -> HttpResponse:
     )
     form = EquipmentForm(source)
     status = 200
-    if source is not None:
+    if source is not None and customer is None:
+        form.add_error(None, _("Add equipment from the customer's page."))
         status = 422
-        if customer is None:
-            form.add_error(None, _("Add equipment from the customer's page."))
-        elif form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                equipment = services.equipment_create(customer=customer, actor=user, **data)
-            except DomainError as exc:
-                show_error(request, exc, form)
-                status = exc.status
-            else:
-                messages.success(request, _("Equipment saved."))
-                return redirect("fieldservice:equipment_detail", equipment.pk)
+    elif source is not None:
+
+        def save(data: dict[str, Any]) -> Any:
+            data.pop("version", None)
+            return services.equipment_create(customer=customer, actor=user, **data)
+
+        equipment, status = _submit(request, form, save, done=_("Equipment saved."))
+        if equipment is not None:
+            return redirect("fieldservice:equipment_detail", equipment.pk)
     return render(
         request,
         "fieldservice/equipment_form.html",
@@ -114,20 +165,16 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = EquipmentForm(request.POST)
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> Any:
             version = data.pop("version") or 0
-            try:
-                services.equipment_update(
-                    equipment=equipment, version=version, changes=data, actor=user
-                )
-            except DomainError as exc:
-                show_error(request, exc, form)
-                status = exc.status
-            else:
-                messages.success(request, _("Equipment saved."))
-                return redirect("fieldservice:equipment_detail", equipment.pk)
+            return services.equipment_update(
+                equipment=equipment, version=version, changes=data, actor=user
+            )
+
+        saved, status = _submit(request, form, save, done=_("Equipment saved."))
+        if saved is not None:
+            return redirect("fieldservice:equipment_detail", equipment.pk)
     else:
         form = EquipmentForm(
             initial={
@@ -164,9 +211,36 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": list(history_for(equipment)[:50]),
             "can_edit": selectors.can_edit(user),
             "can_create": selectors.can_create(user),
+            "can_delete": selectors.can_delete(user),
             "product_form": InstalledProductForm(),
             "plan_form": plan_form,
         },
+    )
+
+
+@page_view
+def equipment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then move the equipment to the recycle bin (services.equipment_delete: its planned
+    visits are cancelled, its done visits stay as its history)."""
+    user = request.user
+    equipment = selectors.equipment_get_for_user(user=user, pk=pk)
+    require(user, Module.SERVICE, Action.DELETE)
+    planned = selectors.planned_visit_count(equipment=equipment)
+    question = _("Move equipment “%(name)s” to the recycle bin?") % {"name": equipment.name}
+    if planned:
+        question += " " + ngettext(
+            "Its planned visit will be cancelled; done visits stay in its history.",
+            "Its %(count)s planned visits will be cancelled; done visits stay in its history.",
+            planned,
+        ) % {"count": planned}
+    return confirm_delete(
+        request,
+        equipment,
+        question=question,
+        cancel=reverse("fieldservice:equipment_detail", args=[equipment.pk]),
+        delete=lambda: services.equipment_delete(equipment=equipment, actor=user),
+        done=_("Equipment “%(name)s” moved to the recycle bin.") % {"name": equipment.name},
+        then=reverse("fieldservice:equipment_list"),
     )
 
 
@@ -182,17 +256,17 @@ def equipment_products(request: HttpRequest, pk: int) -> HttpResponseBase:
         services.installed_product_remove(equipment=equipment, line_id=remove, actor=user)
         messages.success(request, _("Saved."))
         return redirect("fieldservice:equipment_detail", equipment.pk)
-    form = InstalledProductForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed(_("Enter a product code and a quantity greater than 0."))
-    code = form.cleaned_data["code"].strip()
-    product = product_selectors.products_for_user(user).filter(code=code).first()
-    if product is None:
-        raise ValidationFailed(_("No product has the code %(code)s.") % {"code": code})
-    services.installed_product_set(
-        equipment=equipment, product=product, quantity=form.cleaned_data["quantity"], actor=user
-    )
-    messages.success(request, _("Saved."))
+
+    def save(data: dict[str, Any]) -> Any:
+        code = data["code"].strip()
+        product = product_selectors.products_for_user(user).filter(code=code).first()
+        if product is None:
+            raise ValidationFailed(_("No product has the code %(code)s.") % {"code": code})
+        return services.installed_product_set(
+            equipment=equipment, product=product, quantity=data["quantity"], actor=user
+        )
+
+    _submit(request, InstalledProductForm(request.POST), save, done=_("Saved."), inline=False)
     return redirect("fieldservice:equipment_detail", equipment.pk)
 
 
@@ -205,24 +279,20 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = request.user
     equipment = selectors.equipment_get_for_user(user=user, pk=pk)
     require(user, Module.SERVICE, Action.CREATE)
-    form = PlanForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items() if f in form.fields
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.plan_create(
+            equipment=equipment,
+            name=data["name"],
+            interval=data["interval"],
+            interval_unit=data["interval_unit"],
+            next_due=data["next_due"],
+            skill=data["skill"],
+            active=data["active"],
+            actor=user,
         )
-        raise ValidationFailed(errors or _("Some fields are not valid."))
-    data = form.cleaned_data
-    services.plan_create(
-        equipment=equipment,
-        name=data["name"],
-        interval=data["interval"],
-        interval_unit=data["interval_unit"],
-        next_due=data["next_due"],
-        skill=data["skill"],
-        active=data["active"],
-        actor=user,
-    )
-    messages.success(request, _("Service plan saved."))
+
+    _submit(request, PlanForm(request.POST), save, done=_("Service plan saved."), inline=False)
     return redirect("fieldservice:equipment_detail", equipment.pk)
 
 
@@ -234,25 +304,46 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST)
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> Any:
             version = data.pop("version") or 0
             data["skill"] = data["skill"] or plan.skill
-            try:
-                services.plan_update(plan=plan, version=version, changes=data, actor=user)
-            except DomainError as exc:
-                show_error(request, exc, form)
-                status = exc.status
-            else:
-                messages.success(request, _("Service plan saved."))
-                return redirect("fieldservice:equipment_detail", plan.equipment_id)
+            return services.plan_update(plan=plan, version=version, changes=data, actor=user)
+
+        saved, status = _submit(request, form, save, done=_("Service plan saved."))
+        if saved is not None:
+            return redirect("fieldservice:equipment_detail", plan.equipment_id)
     else:
         form = PlanForm(
             initial={**{f: getattr(plan, f) for f in services.PLAN_FIELDS}, "version": plan.version}
         )
     return render(
-        request, "fieldservice/plan_form.html", {"form": form, "plan": plan}, status=status
+        request,
+        "fieldservice/plan_form.html",
+        {"form": form, "plan": plan, "can_delete": selectors.can_delete(user)},
+        status=status,
+    )
+
+
+@page_view
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then move the plan to the recycle bin (services.plan_delete: its planned visit is
+    cancelled, its done visits stay in the equipment's history)."""
+    user = request.user
+    plan = selectors.plan_get_for_user(user=user, pk=pk)
+    require(user, Module.SERVICE, Action.DELETE)
+    back = reverse("fieldservice:equipment_detail", args=[plan.equipment_id])
+    question = _("Move service plan “%(name)s” to the recycle bin?") % {"name": plan.name}
+    if selectors.planned_visit_count(plan=plan):
+        question += " " + _("Its planned visit will be cancelled.")
+    return confirm_delete(
+        request,
+        plan,
+        question=question,
+        cancel=reverse("fieldservice:plan_edit", args=[plan.pk]),
+        delete=lambda: services.plan_delete(plan=plan, actor=user),
+        done=_("Service plan “%(name)s” moved to the recycle bin.") % {"name": plan.name},
+        then=back,
     )
 
 
@@ -297,13 +388,7 @@ def plan_schedule(request: HttpRequest) -> HttpResponseBase:
     )
     for _plan, warning in result.warnings[:10]:
         messages.warning(request, warning)
-    return redirect(f"{_url('fieldservice:visit_list')}?view=open")
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+    return redirect(f"{reverse('fieldservice:visit_list')}?view=open")
 
 
 # --- visits ---------------------------------------------------------------------------------
@@ -352,18 +437,11 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = request.user
     visit = selectors.visit_get_for_user(user=user, pk=pk)
     require(user, Module.SERVICE, Action.EDIT)
-    form = VisitRecordForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed(_("Describe the outcome of the visit."))
-    services.visit_record(
-        visit=visit,
-        version=form.cleaned_data["version"],
-        outcome=form.cleaned_data["outcome"],
-        findings=form.cleaned_data["findings"],
-        done_on=form.cleaned_data["done_on"],
-        actor=user,
-    )
-    messages.success(request, _("Visit recorded."))
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.visit_record(visit=visit, actor=user, **data)
+
+    _submit(request, VisitRecordForm(request.POST), save, done=_("Visit recorded."), inline=False)
     return redirect("fieldservice:visit_detail", visit.pk)
 
 

@@ -3,7 +3,8 @@
 The target is equipment (or its plan, or the plan's visit) of a WEST customer (owner
 rep_west_1). Equipment follows its customer: admin, leader, agent (customers "all") and
 mgr_west (the customer's unit) see it; mgr_east and rep_east get 404, marketer and general
-(no service right) too. Only the service module's creators/editors (admin, agent) change it.
+(no service right) too. Only the service module's creators/editors (admin, agent) change it;
+deleting takes the service module's delete right, the admin's only (403 for the other readers).
 Skills, equipment types and experts are a system manager's setting.
 """
 
@@ -31,8 +32,9 @@ from crm.service.tests.matrix_entries import CAN_VIEW, EDIT, SEES_WEST, SERVICE,
 from crm.testing.matrix import EVERYONE, api, page, roles
 
 CREATE = "create"
+DELETE = "delete"
 EDITORS = CREATORS = roles("admin", "agent")
-ADMINS = roles("admin")
+ADMINS = DELETERS = roles("admin")
 WRITES = (Equipment, InstalledProduct, ServicePlan, FieldVisit)
 
 
@@ -67,6 +69,15 @@ def west_visit(users: Any) -> FieldVisit:
         today=timezone.localdate(), horizon=timezone.localdate(), actor=users["agent"]
     )
     return FieldVisit.objects.get(plan=plan)
+
+
+def west_equipment_with_visit(users: Any) -> Equipment:
+    """Equipment with a planned visit, which a refused delete must leave planned."""
+    return west_visit(users).equipment
+
+
+def west_plan_with_visit(users: Any) -> ServicePlan:
+    return west_visit(users).plan
 
 
 def _product(users: Any) -> Any:
@@ -153,6 +164,17 @@ api(
     tables=WRITES,
 )
 api(
+    "field equipment delete",
+    "DELETE",
+    "/api/v1/equipment/{id}",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_equipment_with_visit,
+    tables=WRITES,
+)
+api(
     "field plan list",
     "GET",
     "/api/v1/service-plans?page_size=100",
@@ -201,6 +223,17 @@ api(
     forbidden=CAN_VIEW - CREATORS,
     target=west_plan,
     body={"ahead_days": 30},
+    tables=WRITES,
+)
+api(
+    "field plan delete",
+    "DELETE",
+    "/api/v1/service-plans/{id}",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_plan_with_visit,
     tables=WRITES,
 )
 api(
@@ -316,6 +349,27 @@ page(
     tables=WRITES,
 )
 page(
+    "field equipment delete confirm",
+    "GET",
+    "/field/equipment/{id}/delete/",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_equipment_with_visit,
+)
+page(
+    "field equipment delete",
+    "POST",
+    "/field/equipment/{id}/delete/",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_equipment_with_visit,
+    tables=WRITES,
+)
+page(
     "field plan create",
     "POST",
     "/field/equipment/{id}/plans/",
@@ -366,6 +420,27 @@ page(
         "active": "on",
         "version": t.version,
     },
+    tables=WRITES,
+)
+page(
+    "field plan delete confirm",
+    "GET",
+    "/field/plans/{id}/delete/",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_plan_with_visit,
+)
+page(
+    "field plan delete",
+    "POST",
+    "/field/plans/{id}/delete/",
+    module=SERVICE,
+    action=DELETE,
+    allowed=DELETERS,
+    forbidden=SEES_WEST - DELETERS,
+    target=west_plan_with_visit,
     tables=WRITES,
 )
 page(
