@@ -23,7 +23,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-# Matrix role → demo username ("general" is created by the matrix test: role 一般用户 only).
+# Matrix role → demo username ("general" is created by the matrix test: role 一般用户 only;
+# "finance" is 吴会计 of 财务部, role 财务: customers view all, sales view/create/edit/export all,
+# analytics view/export all, org view own unit, the export permission — see crm.org.seed).
 ROLES: dict[str, str] = {
     "admin": "admin",
     "leader": "leader",
@@ -32,6 +34,7 @@ ROLES: dict[str, str] = {
     "rep_east": "rep_east_1",
     "agent": "agent",
     "marketer": "marketer",
+    "finance": "finance",
     "general": "general_user",
 }
 ANONYMOUS = "anonymous"

@@ -1,10 +1,10 @@
 """Commissions in the access matrix (see crm.testing.matrix).
 
 The target statement is rep_west_1's for 2026-09, computed from a paid WEST invoice. Who
-sees it (sales scope): admin, leader and agent (all) and mgr_west (their subtree); mgr_east
-and rep_east see the lists but not it (404 by id); marketer and general have no sales right
-(404). Recompute and close are finance's and administrators' (admin here; other sales
-viewers 403). Rules are for system managers (admin; everyone else 403, as SLA settings).
+sees it (sales scope): admin, leader, agent and finance (all) and mgr_west (their subtree);
+mgr_east and rep_east see the lists but not it (404 by id); marketer and general have no sales
+right (404). Recompute and close are finance's and administrators' (admin and finance; other
+sales viewers 403). Rules are for system managers (admin; everyone else 403, as SLA settings).
 """
 
 from datetime import date
@@ -27,9 +27,9 @@ from crm.testing.matrix import EVERYONE, api, page, roles
 
 from .conftest import make_paid
 
-SALES_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent")
-SEES_WEST = roles("admin", "leader", "mgr_west", "agent")
-COMPUTE = roles("admin")
+SALES_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
+SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
+COMPUTE = roles("admin", "finance")  # crm.orders.selectors.is_finance
 NOT_COMPUTE = SALES_VIEW - COMPUTE
 ADMINS = roles("admin")
 NOT_ADMINS = EVERYONE - ADMINS

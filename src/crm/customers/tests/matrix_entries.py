@@ -1,8 +1,10 @@
 """The customers module's endpoints and pages in the access matrix (see crm.testing.matrix).
 
 Every target belongs to the WEST: a customer of rep_west_1 (成都销售一组). Who sees it: admin,
-leader, agent and marketer (customers scope "all") and mgr_west (subtree of 成都分公司).
+leader, agent, marketer and finance (customers scope "all") and mgr_west (subtree of 成都分公司).
 mgr_east and rep_east (other unit / own records only) and general (no customers right) get 404.
+Leader, marketer and finance only read customers (no create/edit/delete right): 403 for changes;
+finance has the export permission but not the customers export action, so exports are 403 too.
 """
 
 from typing import Any
@@ -12,7 +14,7 @@ from crm.customers import services
 from crm.customers.models import Choice, Contact, Customer, Interaction, Merge
 from crm.testing.matrix import EVERYONE, api, page, roles
 
-SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "marketer")
+SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "marketer", "finance")
 CAN_VIEW = EVERYONE - roles("general")
 CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east", "agent")
 EDITORS = roles("admin", "mgr_west", "agent")
@@ -177,7 +179,7 @@ page(
     target=west_customer,
 )
 # A 360° tab loads on its own: the customer's scope plus the tab's module right (tickets:
-# service view; the marketer sees the customer but not its tickets → 404).
+# service view; the marketer and finance see the customer but not its tickets → 404).
 page(
     "customer tab tickets",
     "GET",

@@ -2,8 +2,9 @@
 
 Articles are company-wide (docs/decisions/0007): a published article is read by every role
 with the service module (admin, leader, both managers, the rep, the agent) whatever its unit;
-marketer and general have no service right (404). Writing takes the service action: create
-and edit are the admin's and the agent's, delete the admin's only; the other readers get 403.
+marketer, finance and general have no service right (404). Writing takes the service action:
+create and edit are the admin's and the agent's, delete the admin's only; the other readers
+get 403.
 A draft is seen by the editors only (404 for the other readers). Categories are a system
 manager's setting.
 """

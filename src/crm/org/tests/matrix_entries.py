@@ -1,8 +1,8 @@
 """The organisation's endpoints and pages in the access matrix (see crm.testing.matrix).
 
 Every target is a record of the WEST (成都分公司 and below). Who may see it: admin and
-leader (scope all) and mgr_west (subtree of 成都分公司). mgr_east, rep_east, agent, marketer
-and general may not: for them it does not exist (404).
+leader (scope all) and mgr_west (subtree of 成都分公司). mgr_east, rep_east, agent, marketer,
+finance (org scope: their own unit) and general may not: for them it does not exist (404).
 """
 
 from typing import Any

@@ -1,13 +1,15 @@
 """The products module's endpoints and pages in the access matrix (see crm.testing.matrix).
 
 The catalogue (units, brands, series, products, price lists) is company-wide: every role with
-the sales module's view right reads it (admin, leader, mgr_east, mgr_west, rep_east, agent);
-marketer and general (no sales right) get 404. Writing it needs the sales action with data
-scope "all": in the demo only admin; the others get 403.
+the sales module's view right reads it (admin, leader, mgr_east, mgr_west, rep_east, agent,
+finance); marketer and general (no sales right) get 404. Writing it needs the sales action with
+data scope "all": admin and finance (sales create/edit, all) create and edit, only admin
+deletes (finance has no sales delete right); the others get 403.
 
 Customer prices belong to a WEST customer (rep_west_1's, 成都销售一组): they are seen by whoever
 sees that customer (customers scope) and has the sales module — admin, leader, mgr_west,
-agent; edited with the sales edit right — admin, mgr_west (leader and agent: 403).
+agent, finance; edited with the sales edit right — admin, mgr_west, finance (leader and
+agent: 403).
 """
 
 from dataclasses import dataclass
@@ -35,12 +37,15 @@ SALES = Module.SALES.value
 VIEW, CREATE, EDIT, DELETE, EXPORT = (
     a.value for a in (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE, Action.EXPORT)
 )
-READERS = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent")
-EDITORS = roles("admin")
+READERS = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
+EDITORS = roles("admin", "finance")  # sales create/edit with scope "all"
 READ_ONLY = READERS - EDITORS
-SEES_WEST_PRICES = roles("admin", "leader", "mgr_west", "agent")
-PRICE_EDITORS = roles("admin", "mgr_west")
-EXPORTERS = roles("admin", "leader", "mgr_east", "mgr_west")  # sales export + export right
+DELETERS = roles("admin")  # sales delete with scope "all"
+NOT_DELETERS = READERS - DELETERS
+SEES_WEST_PRICES = roles("admin", "leader", "mgr_west", "agent", "finance")
+PRICE_EDITORS = roles("admin", "mgr_west", "finance")
+# sales export + export right
+EXPORTERS = roles("admin", "leader", "mgr_east", "mgr_west", "finance")
 
 
 def _unit() -> UnitOfMeasure:
@@ -179,8 +184,8 @@ api(
     "/api/v1/products/{id}",
     module=SALES,
     action=DELETE,
-    allowed=EDITORS,
-    forbidden=READ_ONLY,
+    allowed=DELETERS,
+    forbidden=NOT_DELETERS,
     target=product,
 )
 api(
@@ -277,8 +282,8 @@ api(
     "/api/v1/brands/{id}",
     module=SALES,
     action=DELETE,
-    allowed=EDITORS,
-    forbidden=READ_ONLY,
+    allowed=DELETERS,
+    forbidden=NOT_DELETERS,
     target=brand,
 )
 api(
@@ -320,8 +325,8 @@ api(
     "/api/v1/series/{id}",
     module=SALES,
     action=DELETE,
-    allowed=EDITORS,
-    forbidden=READ_ONLY,
+    allowed=DELETERS,
+    forbidden=NOT_DELETERS,
     target=series,
 )
 
@@ -374,8 +379,8 @@ api(
     "/api/v1/price-lists/{id}",
     module=SALES,
     action=DELETE,
-    allowed=EDITORS,
-    forbidden=READ_ONLY,
+    allowed=DELETERS,
+    forbidden=NOT_DELETERS,
     target=price_list,
 )
 api(

@@ -2,10 +2,13 @@
 opportunities, the board, stages and the forecast.
 
 Every target belongs to the WEST: a lead or opportunity of rep_west_1 (成都销售一组). Who sees
-it: admin, leader and agent (sales scope "all") and mgr_west (subtree of 成都分公司). mgr_east
-and rep_east (other unit / own records only), marketer and general (no sales right) get 404.
-Editors of the west: admin and mgr_west (leader and agent may only read). Stages are
-configuration: every sales reader lists them, only system managers (admin) change them.
+it: admin, leader, agent and finance (sales scope "all") and mgr_west (subtree of 成都分公司).
+mgr_east and rep_east (other unit / own records only), marketer and general (no sales right)
+get 404. Editors of the west: admin, mgr_west and finance (sales create/edit, scope "all");
+leader and agent may only read; deleting is admin's and mgr_west's (finance has no sales
+delete right: 403). Converting a lead into a new customer also needs the customers create
+right, which finance lacks (403). Stages are configuration: every sales reader lists them,
+only system managers (admin) change them.
 """
 
 from datetime import timedelta
@@ -20,12 +23,14 @@ from crm.sales import services, services_leads, services_stages
 from crm.sales.models import Lead, Opportunity, Stage, StageChange
 from crm.testing.matrix import api, page, roles
 
-SEES_WEST = roles("admin", "leader", "mgr_west", "agent")
-CAN_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent")
-CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east")
-EDITORS = roles("admin", "mgr_west")
+SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
+CAN_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
+CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east", "finance")
+EDITORS = roles("admin", "mgr_west", "finance")
 DELETERS = roles("admin", "mgr_west")
-EXPORTERS = roles("admin", "leader", "mgr_east", "mgr_west")
+# sales edit + create, and customers create for the new customer (finance: customers view only)
+CONVERTERS = roles("admin", "mgr_west")
+EXPORTERS = roles("admin", "leader", "mgr_east", "mgr_west", "finance")
 STAGE_ADMINS = roles("admin")
 
 SALES = Module.SALES.value
@@ -146,8 +151,8 @@ api(
     "/api/v1/leads/{id}/convert",
     module=SALES,
     action=EDIT,
-    allowed=EDITORS,
-    forbidden=SEES_WEST - EDITORS,
+    allowed=CONVERTERS,
+    forbidden=SEES_WEST - CONVERTERS,
     target=west_lead,
     body=lambda users, t: {"version": t.version, "amount": "80000", "force": True},
     tables=(Lead, Customer, Contact, Opportunity),
@@ -172,7 +177,7 @@ api(
     module=SALES,
     action=CREATE,
     # mgr_east and rep_east may create, but not for a customer they cannot see: 404.
-    allowed=roles("admin", "mgr_west"),
+    allowed=roles("admin", "mgr_west", "finance"),
     forbidden=CAN_VIEW - CAN_CREATE,
     target=west_customer,
     body=lambda users, t: {"name": "新商机", "customer_id": t.pk, "expected_close": _close()},
@@ -358,8 +363,8 @@ page(
     "/sales/leads/{id}/convert/",
     module=SALES,
     action=EDIT,
-    allowed=EDITORS,
-    forbidden=SEES_WEST - EDITORS,
+    allowed=CONVERTERS,
+    forbidden=SEES_WEST - CONVERTERS,
     target=west_lead,
     body=lambda users, t: {
         "customer_choice": "new",
@@ -425,7 +430,7 @@ page(
     allowed=CAN_VIEW,
     target=west_customer,
     # customers scope: who sees the west customer among the sales readers
-    visible_to=roles("admin", "leader", "mgr_west", "agent"),
+    visible_to=roles("admin", "leader", "mgr_west", "agent", "finance"),
     marker=lambda t: t.code,
 )
 page(

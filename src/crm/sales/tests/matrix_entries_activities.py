@@ -2,9 +2,11 @@
 
 Every target record belongs to the WEST: a visit (or target) of rep_west_1 (成都销售一组).
 Sales rights: admin all; leader view all; mgr_* subtree; rep own (view, create, edit);
-agent view all; marketer and general none. So the west record is seen by admin, leader,
-mgr_west and agent; changed by admin and mgr_west; leader and agent get 403 for changes.
-Targets are set by managers and admins only: a rep's create right is not enough (403).
+agent view all; finance view, create, edit and export, all (no delete); marketer and general
+none. So the west record is seen by admin, leader, mgr_west, agent and finance; changed by
+admin, mgr_west and finance; deleted by admin and mgr_west; leader and agent get 403 for
+changes, finance for deletes. Targets are set by roles whose sales scope is wider than their
+own records (admins, managers, finance): a rep's create right is not enough (403).
 
 Not in the matrix: the ICS feed (/sales/calendar/<token>.ics) takes no session — its secret
 token is the credential; test_activities_views covers it (only the token's user, 404 else).
@@ -27,11 +29,13 @@ VIEW, CREATE, EDIT, DELETE = (
     a.value for a in (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE)
 )
 CAN_VIEW = EVERYONE - roles("marketer", "general")
-SEES_WEST = roles("admin", "leader", "mgr_west", "agent")
-CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east")
-EDITORS = roles("admin", "mgr_west")
+SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
+CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east", "finance")
+EDITORS = roles("admin", "mgr_west", "finance")
 DELETERS = roles("admin", "mgr_west")
-TARGET_SETTERS = roles("admin", "mgr_west")  # mgr_east: the west rep is out of scope (404)
+# mgr_east: the west rep is out of scope (404)
+TARGET_SETTERS = roles("admin", "mgr_west", "finance")
+TARGET_DELETERS = roles("admin", "mgr_west")  # finance: no sales delete right (403)
 
 
 def west_visit(users: Any) -> Activity:
@@ -218,8 +222,8 @@ api(
     "/api/v1/targets/{id}",
     module=SALES,
     action=DELETE,
-    allowed=TARGET_SETTERS,
-    forbidden=SEES_WEST - TARGET_SETTERS,
+    allowed=TARGET_DELETERS,
+    forbidden=SEES_WEST - TARGET_DELETERS,
     target=west_target,
 )
 api(
@@ -377,7 +381,7 @@ page(
     "/sales/targets/{id}/delete/",
     module=SALES,
     action=DELETE,
-    allowed=TARGET_SETTERS,
-    forbidden=SEES_WEST - TARGET_SETTERS,
+    allowed=TARGET_DELETERS,
+    forbidden=SEES_WEST - TARGET_DELETERS,
     target=west_target,
 )

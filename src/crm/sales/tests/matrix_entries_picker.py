@@ -2,7 +2,7 @@
 
 Every sales reader may search the catalogue; the price for the WEST customer (an agreed
 customer price of 80 against a list price of 100) shows only to those who see that customer
-(admin, leader, mgr_west, agent); mgr_east and rep_east get the list price.
+(admin, leader, mgr_west, agent, finance); mgr_east and rep_east get the list price.
 """
 
 from typing import Any
@@ -25,6 +25,6 @@ page(
     action=VIEW,
     allowed=CAN_VIEW,
     target=west_customer_with_price,
-    visible_to=roles("admin", "leader", "mgr_west", "agent"),
+    visible_to=roles("admin", "leader", "mgr_west", "agent", "finance"),
     marker=lambda t: 'data-price="80.00"',
 )

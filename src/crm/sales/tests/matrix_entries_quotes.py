@@ -2,8 +2,9 @@
 
 The target quote belongs to the WEST (rep_west_1, 成都销售一组); it sees and is changed by the
 same roles as the west's opportunities: admin, leader and agent read it (sales scope "all"),
-mgr_west reads and edits it (subtree); mgr_east and rep_east (other unit / own only),
-marketer and general (no sales right) get 404.
+finance reads and edits it (sales view/create/edit, "all"; no delete: 403), mgr_west reads,
+edits and deletes it (subtree); mgr_east and rep_east (other unit / own only), marketer and
+general (no sales right) get 404.
 
 The target approval request is that quote sent with a 20 % discount: it waits for mgr_west
 (the manager above rep_west_1). Only its approver and administrators see it (404 for everyone
@@ -116,7 +117,7 @@ api(
     "/api/v1/quotes",
     module=SALES,
     action=CREATE,
-    allowed=roles("admin", "mgr_west"),
+    allowed=roles("admin", "mgr_west", "finance"),
     forbidden=CAN_VIEW - CAN_CREATE,
     target=west_customer,
     body=lambda users, c: {"customer_id": c.pk},
@@ -128,7 +129,7 @@ api(
     "/api/v1/quotes",
     module=SALES,
     action=CREATE,
-    allowed=roles("admin", "mgr_west"),
+    allowed=roles("admin", "mgr_west", "finance"),
     forbidden=roles("leader", "agent"),
     target=west_opportunity,
     body=lambda users, o: {"opportunity_id": o.pk},
@@ -299,7 +300,7 @@ page(
     "/sales/quotes/new/?customer={id}",
     module=SALES,
     action=CREATE,
-    allowed=roles("admin", "mgr_west"),
+    allowed=roles("admin", "mgr_west", "finance"),
     forbidden=roles("leader", "agent"),
     target=west_customer,
 )
@@ -473,7 +474,7 @@ page(
     "/sales/opportunities/{id}/quote/",
     module=SALES,
     action=CREATE,
-    allowed=roles("admin", "mgr_west"),
+    allowed=roles("admin", "mgr_west", "finance"),
     forbidden=roles("leader", "agent"),
     target=west_opportunity,
     tables=QUOTE_TABLES,
