@@ -182,11 +182,12 @@ def test_manager_finance_and_leadership_each_see_what_they_may(
     expect(mgr.locator("#order-status")).to_have_text("已确认")
     expect(mgr.locator("#shipment-form")).to_be_visible()
     expect(mgr.locator("#invoice-form")).to_have_count(0)
-    # finance: sees it and its invoice, and alone invoices (its role also has the sales edit
-    # right on all orders, so it could ship too)
+    # finance: sees it and its invoice, and alone invoices; no logistics (ship, cancel, return)
     fin = visit("finance")
     expect(fin.locator("#invoices")).to_contain_text("INV")
     expect(fin.locator("#invoice-form")).to_be_visible()
+    for control in ("#order-to-cancelled", "#shipment-form", "#return-form"):
+        expect(fin.locator(control)).to_have_count(0)
     # leadership: reads everything, changes nothing
     leader = visit("leader")
     expect(leader.locator("#order-total")).to_have_text(re.compile(r"\d"))

@@ -155,3 +155,17 @@ class CreditForm(BootstrapForm):
         label=_("Payment terms (days)"), min_value=0, max_value=365, required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StatementForm(forms.Form):
+    """The period of a customer's statement (both days included)."""
+
+    date_from = forms.DateField(label=_("From"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("To"), widget=DateInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_receivables
+from . import views, views_receivables, views_statement
 
 app_name = "orders"
 urlpatterns: list = [
@@ -21,5 +21,10 @@ urlpatterns: list = [
     path("payments/new/", views_receivables.payment_create, name="payment_create"),
     path("receivables/aging/", views_receivables.aging, name="aging"),
     path("receivables/overdue/", views_receivables.overdue, name="overdue"),
+    path(
+        "receivables/statement/<int:customer_pk>/",
+        views_statement.statement,
+        name="statement",
+    ),
     path("credit/<int:customer_pk>/", views_receivables.credit_edit, name="credit_edit"),
 ]

@@ -67,12 +67,15 @@ ROLE_DEFAULTS: list[dict[str, Any]] = [
     {
         "code": "finance",
         "name": "财务",
-        "description": "财务：全部订单、发票、收款和信用额度；应收账龄。",
+        "description": "财务：查看全部订单；开票、收款、信用额度和对账单；应收账龄。",
         "specials": ("export",),
+        # Invoices, payments, credit limits and commission months check the role itself
+        # (crm.orders.selectors.is_finance) with the sales view right: no create/edit of
+        # leads, quotes or orders, no shipping or returns.
         "grants": {
             "org": ("v", "unit"),
             "customers": ("v", "all"),
-            "sales": ("vcex", "all"),
+            "sales": ("vx", "all"),
             "analytics": ("vx", "all"),
         },
     },

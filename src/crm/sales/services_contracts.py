@@ -151,7 +151,9 @@ def contract_from_quote(*, actor: Any, quote: Any, **fields: Any) -> Contract:
     return contract_create(actor=actor, customer=quote.customer, quote=quote, lines=lines, **fields)
 
 
-def _editable(contract: Contract) -> None:
+def ensure_editable(contract: Contract) -> None:
+    """409 unless the contract is a draft with no approval pending (`approval_pending`,
+    `not_editable`): header, lines and deletion change only then."""
     approvals.ensure_unlocked(contract)
     if contract.status != S.DRAFT:
         raise Conflict(_("Only a draft contract can be changed."), code="not_editable")
@@ -165,7 +167,7 @@ def contract_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     current = Contract.objects.select_for_update().get(pk=contract.pk)
-    _editable(current)
+    ensure_editable(current)
     _check(
         {"start_date": current.start_date, "end_date": current.end_date, **changes},
         current.customer,
@@ -302,7 +304,7 @@ def contract_renew(
 
 
 def contract_delete(*, contract: Contract, actor: Any) -> Contract:
-    _editable(contract)
+    ensure_editable(contract)
     return record_soft_delete(instance=contract, actor=actor)
 
 

@@ -5,6 +5,7 @@ from . import views_contracts as v
 urlpatterns: list = [
     path("contracts/", v.contract_list, name="contract_list"),
     path("contracts/new/", v.contract_create, name="contract_create"),
+    path("contracts/preview/", v.contract_preview, name="contract_preview"),
     path("contracts/<int:pk>/", v.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/edit/", v.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/transition/", v.contract_transition, name="contract_transition"),

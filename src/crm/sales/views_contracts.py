@@ -1,6 +1,6 @@
-"""Pages of contracts (SAL-5): list, create from an accepted quote or directly (header and a
-framework amount; lines through the quote or the API), edit a draft's header, detail with
-actions, renewal and attachments. Thin: rules in services_contracts."""
+"""Pages of contracts (SAL-5): list, create from an accepted quote or directly, edit a draft's
+header and product lines (the quote page's line formset and live totals, views_lines), detail
+with actions, renewal and attachments. Thin: rules in services_contracts."""
 
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from crm.core.access import get_access, require
 from crm.core.audit import history_for
 from crm.core.errors import DomainError, ValidationFailed
+from crm.core.fields import quantize
 from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
@@ -24,10 +25,11 @@ from crm.customers.forms import BootstrapForm, DateInput
 from crm.customers.models import Contact
 from crm.web.pages import page_view, show_error
 
-from . import approvals, selectors_contracts, selectors_quotes, services_contracts
+from . import approvals, selectors_contracts, selectors_quotes, services_contracts, views_lines
 from .amount_words import rmb_upper
 from .forms_quotes import QuoteTransitionForm
 from .models_contracts import Contract, ContractStatus
+from .totals import amount_places
 
 SORTS = (
     ("updated", gettext_lazy("Recently updated")),
@@ -119,13 +121,23 @@ def _edit_page(request: HttpRequest, contract: Contract | None, customer: Any) -
         initial = {f: getattr(contract, f) for f in services_contracts.CONTRACT_FIELDS}
         initial["contact"] = contract.contact_id
         initial["version"] = contract.version
+        # stored with four places; shown with the system's (the field takes at most two)
+        initial["framework_amount"] = quantize(contract.framework_amount, amount_places())
     form = ContractForm(source, initial=initial, contacts=customer_selectors.contacts_of(customer))
+    # A post without the line formset (a header-only client) leaves the lines as they are.
+    with_lines = views_lines.lines_posted(request)
+    stored = selectors_contracts.lines_of(contract) if contract is not None else ()
+    formset = views_lines.line_formset(request, stored, bound=with_lines)
     status = 200
     if source is not None:
         status = 422
-        if form.is_valid():
+        framework = form.is_valid() and form.cleaned_data.get("is_framework")
+        # a framework contract has no lines: whatever the rows hold is dropped, not checked
+        lines_ok = not with_lines or framework or formset.is_valid()
+        if form.is_valid() and lines_ok:
             d = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             d["framework_amount"] = d.get("framework_amount") or 0
+            lines = formset.lines() if with_lines and not framework else None
             try:
                 if contract is None:
                     title = d.pop("title")
@@ -136,6 +148,7 @@ def _edit_page(request: HttpRequest, contract: Contract | None, customer: Any) -
                         title=title,
                         start_date=start,
                         end_date=end,
+                        lines=lines or (),
                         **d,
                     )
                 else:
@@ -143,6 +156,7 @@ def _edit_page(request: HttpRequest, contract: Contract | None, customer: Any) -
                         contract=contract,
                         version=form.cleaned_data.get("version") or 0,
                         actor=request.user,
+                        lines=lines,
                         **d,
                     )
             except DomainError as exc:
@@ -158,7 +172,7 @@ def _edit_page(request: HttpRequest, contract: Contract | None, customer: Any) -
     return render(
         request,
         "sales/contracts/form.html",
-        {"form": form, "contract": contract, "customer": customer},
+        {"form": form, "formset": formset, "contract": contract, "customer": customer},
         status=status,
     )
 
@@ -177,7 +191,20 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors_contracts.contract_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.SALES, Action.EDIT)
+    try:
+        services_contracts.ensure_editable(contract)
+    except DomainError as exc:  # pending approval, or no longer a draft: say why
+        messages.error(request, str(exc.message))
+        return redirect("sales:contract_detail", contract.pk)  # type: ignore[return-value]
     return _edit_page(request, contract, contract.customer)
+
+
+@require_POST
+@page_view
+def contract_preview(request: HttpRequest) -> HttpResponse:
+    """The totals of the lines being edited (htmx), as the services will compute them."""
+    require(request.user, Module.SALES, Action.VIEW)
+    return views_lines.lines_preview(request, "contract")
 
 
 @require_POST
@@ -197,6 +224,11 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.can(Module.SALES, Action.EDIT)
     actions = services_contracts.allowed_targets(c.status) if can_edit else []
     renewed_by = selectors_contracts.renewal_of(c)
+    lines_locked = ""
+    if c.status == ContractStatus.PENDING:
+        lines_locked = _("The lines are locked while the approval is pending.")
+    elif c.status != ContractStatus.DRAFT:
+        lines_locked = _("The lines of a contract that is no longer a draft cannot be changed.")
     return render(
         request,
         "sales/contracts/detail.html",
@@ -207,6 +239,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "words": rmb_upper(c.amount),
             "actions": [(s, ContractStatus(s).label) for s in actions],
             "can_edit": can_edit and c.status == ContractStatus.DRAFT,
+            "lines_locked": lines_locked,
             "can_attach": can_edit and c.status != ContractStatus.PENDING,
             "can_renew": can_edit
             and renewed_by is None

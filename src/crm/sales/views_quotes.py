@@ -21,11 +21,10 @@ from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 from crm.web.pages import page_view, show_error
 
-from . import approvals, selectors, selectors_quotes, services_quotes
+from . import approvals, selectors, selectors_quotes, services_quotes, views_lines
 from .amount_words import rmb_upper
-from .forms_quotes import QuoteForm, QuoteLineFormSet, QuoteTransitionForm
+from .forms_quotes import QuoteForm, QuoteTransitionForm
 from .models_quotes import Quote, QuoteStatus
-from .totals import document_totals, places
 
 SORTS = (
     ("updated", gettext_lazy("Recently updated")),
@@ -80,7 +79,6 @@ def _pages(request: HttpRequest, quote: Quote | None, customer: Any) -> tuple[An
     contacts = customer_selectors.contacts_of(customer)
     if quote is None:
         initial: dict[str, Any] = {}
-        line_initial: list[dict[str, Any]] = []
     else:
         initial = {
             "title": quote.title,
@@ -89,24 +87,12 @@ def _pages(request: HttpRequest, quote: Quote | None, customer: Any) -> tuple[An
             "notes": quote.notes,
             "version": quote.version,
         }
-        line_initial = [
-            {
-                "product": line.product,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_pct": line.discount_pct,
-                "tax_rate": line.tax_rate,
-            }
-            for line in selectors_quotes.lines_of(quote)
-        ]
     if quote is None and source is None:
         days = services_quotes.DEFAULT_VALID_DAYS
         initial["valid_until"] = timezone.localdate() + timedelta(days=days)
     form = QuoteForm(source, initial=initial, contacts=contacts)
-    formset: Any = QuoteLineFormSet(  # type: ignore[call-arg]
-        source, initial=line_initial, prefix="lines", user=request.user
-    )
-    return form, formset
+    lines = selectors_quotes.lines_of(quote) if quote is not None else ()
+    return form, views_lines.line_formset(request, lines)
 
 
 def _edit_page(request: HttpRequest, quote: Quote | None, customer: Any) -> HttpResponse:
@@ -181,28 +167,7 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def quote_preview(request: HttpRequest) -> HttpResponse:
     """The totals of the lines being edited (htmx), by the same function the services use."""
     require(request.user, Module.SALES, Action.VIEW)
-    customer = None
-    customer_id = _int(request.POST.get("customer"))
-    if customer_id:
-        customer = (
-            customer_selectors.customers_for_user(request.user).filter(pk=customer_id).first()
-        )
-    formset: Any = QuoteLineFormSet(  # type: ignore[call-arg]
-        request.POST, prefix="lines", user=request.user
-    )
-    totals = None
-    if formset.is_valid():
-        try:
-            items = services_quotes.prepare_lines(customer, formset.lines())
-        except ValidationFailed:
-            items = None
-        if items is not None:
-            totals = document_totals(items, places())
-    return render(
-        request,
-        "sales/quotes/_totals.html",
-        {"totals": totals, "words": rmb_upper(totals.gross) if totals else ""},
-    )
+    return views_lines.lines_preview(request, "quote")
 
 
 @page_view

@@ -22,11 +22,11 @@ from crm.products import services as product_services
 from crm.products.models import UnitOfMeasure
 from crm.testing.matrix import api, page, roles
 
-SEES_WEST = roles("admin", "leader", "mgr_west", "agent")
-CAN_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent")
+SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
+CAN_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
 EDITORS = roles("admin", "mgr_west")
 CREATORS = roles("admin", "mgr_east", "mgr_west", "rep_east")
-FINANCE = roles("admin")
+FINANCE = roles("admin", "finance")
 
 SALES = Module.SALES.value
 VIEW, CREATE, EDIT = (a.value for a in (Action.VIEW, Action.CREATE, Action.EDIT))
@@ -132,7 +132,7 @@ api(
     module=SALES,
     action=CREATE,
     allowed=roles("admin", "mgr_west"),
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
     target=west_customer,
     body=_order_body,
     tables=ORDER_TABLES,
@@ -382,7 +382,7 @@ page(
     module=SALES,
     action=CREATE,
     allowed=CREATORS,
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
 )
 page(
     "orders detail page",
@@ -568,7 +568,7 @@ for kind, target in (("quote", accepted_quote), ("contract", active_contract)):
         module=SALES,
         action=CREATE,
         allowed=EDITORS,
-        forbidden=roles("leader", "agent"),
+        forbidden=roles("leader", "agent", "finance"),
         target=target,
         tables=ORDER_TABLES,
     )
@@ -579,7 +579,7 @@ for kind, target in (("quote", accepted_quote), ("contract", active_contract)):
         module=SALES,
         action=CREATE,
         allowed=EDITORS,
-        forbidden=roles("leader", "agent"),
+        forbidden=roles("leader", "agent", "finance"),
         target=target,
         tables=ORDER_TABLES,
     )

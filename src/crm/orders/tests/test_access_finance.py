@@ -14,7 +14,8 @@ def test_finance_role_is_seeded_with_its_grants(finance: Any) -> None:
     role = Role.objects.get(code="finance")
     assert role.name == "财务" and finance.roles.filter(pk=role.pk).exists()
     sales = role.grants.get(module="sales")
-    assert sales.scope == "all" and sales.can_create and not sales.can_delete
+    assert sales.scope == "all" and sales.can_view and sales.can_export
+    assert not (sales.can_create or sales.can_edit or sales.can_delete)
 
 
 def test_finance_sees_all_and_keeps_receivables(

@@ -38,12 +38,12 @@ VIEW, CREATE, EDIT, DELETE, EXPORT = (
     a.value for a in (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE, Action.EXPORT)
 )
 READERS = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
-EDITORS = roles("admin", "finance")  # sales create/edit with scope "all"
+EDITORS = roles("admin")  # sales create/edit with scope "all"
 READ_ONLY = READERS - EDITORS
 DELETERS = roles("admin")  # sales delete with scope "all"
 NOT_DELETERS = READERS - DELETERS
 SEES_WEST_PRICES = roles("admin", "leader", "mgr_west", "agent", "finance")
-PRICE_EDITORS = roles("admin", "mgr_west", "finance")
+PRICE_EDITORS = roles("admin", "mgr_west")
 # sales export + export right
 EXPORTERS = roles("admin", "leader", "mgr_east", "mgr_west", "finance")
 

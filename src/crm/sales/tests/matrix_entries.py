@@ -25,8 +25,8 @@ from crm.testing.matrix import api, page, roles
 
 SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
 CAN_VIEW = roles("admin", "leader", "mgr_east", "mgr_west", "rep_east", "agent", "finance")
-CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east", "finance")
-EDITORS = roles("admin", "mgr_west", "finance")
+CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east")
+EDITORS = roles("admin", "mgr_west")
 DELETERS = roles("admin", "mgr_west")
 # sales edit + create, and customers create for the new customer (finance: customers view only)
 CONVERTERS = roles("admin", "mgr_west")
@@ -177,7 +177,7 @@ api(
     module=SALES,
     action=CREATE,
     # mgr_east and rep_east may create, but not for a customer they cannot see: 404.
-    allowed=roles("admin", "mgr_west", "finance"),
+    allowed=roles("admin", "mgr_west"),
     forbidden=CAN_VIEW - CAN_CREATE,
     target=west_customer,
     body=lambda users, t: {"name": "新商机", "customer_id": t.pk, "expected_close": _close()},

@@ -30,11 +30,11 @@ VIEW, CREATE, EDIT, DELETE = (
 )
 CAN_VIEW = EVERYONE - roles("marketer", "general")
 SEES_WEST = roles("admin", "leader", "mgr_west", "agent", "finance")
-CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east", "finance")
-EDITORS = roles("admin", "mgr_west", "finance")
+CAN_CREATE = roles("admin", "mgr_east", "mgr_west", "rep_east")
+EDITORS = roles("admin", "mgr_west")
 DELETERS = roles("admin", "mgr_west")
 # mgr_east: the west rep is out of scope (404)
-TARGET_SETTERS = roles("admin", "mgr_west", "finance")
+TARGET_SETTERS = roles("admin", "mgr_west")
 TARGET_DELETERS = roles("admin", "mgr_west")  # finance: no sales delete right (403)
 
 
@@ -187,7 +187,7 @@ api(
     module=SALES,
     action=CREATE,
     allowed=TARGET_SETTERS,
-    forbidden=roles("leader", "agent", "rep_east"),
+    forbidden=roles("leader", "agent", "rep_east", "finance"),
     body=lambda users, t: {
         "period_kind": "year",
         "period_start": str(timezone.localdate()),
@@ -355,7 +355,7 @@ page(
     module=SALES,
     action=CREATE,
     allowed=TARGET_SETTERS,
-    forbidden=roles("leader", "agent", "rep_east"),
+    forbidden=roles("leader", "agent", "rep_east", "finance"),
     body=lambda users, t: {
         "period_kind": "year",
         "period_start": str(timezone.localdate()),

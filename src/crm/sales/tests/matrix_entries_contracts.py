@@ -83,7 +83,7 @@ api(
     module=SALES,
     action=CREATE,
     allowed=CREATORS_WEST,
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
     target=west_customer,
     body=lambda users, c: {
         "customer_id": c.pk,
@@ -102,7 +102,7 @@ api(
     module=SALES,
     action=CREATE,
     allowed=CREATORS_WEST,
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
     target=west_accepted_quote,
     body=lambda users, q: {"quote_id": q.pk},
     tables=TABLES,
@@ -192,7 +192,7 @@ page(
     module=SALES,
     action=CREATE,
     allowed=CREATORS_WEST,
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
     target=west_customer,
 )
 page(
@@ -276,7 +276,16 @@ page(
     module=SALES,
     action=CREATE,
     allowed=CREATORS_WEST,
-    forbidden=roles("leader", "agent"),
+    forbidden=roles("leader", "agent", "finance"),
     target=west_accepted_quote,
     tables=TABLES,
+)
+page(
+    "contract lines totals preview",
+    "POST",
+    "/sales/contracts/preview/",
+    module=SALES,
+    action=VIEW,
+    allowed=CAN_VIEW,
+    body={"lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
 )
