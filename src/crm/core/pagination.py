@@ -51,6 +51,17 @@ def _positive_int(raw: Any, default: int, name: str) -> int:
     return value
 
 
+def page_bounds(page: Any = None, page_size: Any = None) -> tuple[int, int]:
+    """The page number and size asked for, checked (422 with the field's error otherwise)."""
+    p = _positive_int(page, 1, "page")
+    size = _positive_int(page_size, DEFAULT_PAGE_SIZE, "page_size")
+    if size > MAX_PAGE_SIZE:
+        raise ValidationFailed(
+            fields={"page_size": [str(_("At most %(n)s per page.") % {"n": MAX_PAGE_SIZE})]}
+        )
+    return p, size
+
+
 def _slice(
     qs: models.QuerySet, start: int, stop: int, two_step: bool, columns: tuple[str, ...]
 ) -> list[Any]:
@@ -82,12 +93,7 @@ def paginate(
     it, `columns` makes the rows `values("pk", *columns)` dicts instead of model instances
     (the count and the keys stay on the bare table: `values()` across a relation would join
     there too)."""
-    p = _positive_int(page, 1, "page")
-    size = _positive_int(page_size, DEFAULT_PAGE_SIZE, "page_size")
-    if size > MAX_PAGE_SIZE:
-        raise ValidationFailed(
-            fields={"page_size": [str(_("At most %(n)s per page.") % {"n": MAX_PAGE_SIZE})]}
-        )
+    p, size = page_bounds(page, page_size)
     offset = (p - 1) * size
     count = qs.count() if count_cap is None else qs.order_by()[: count_cap + 1].count()
     if count_cap is None or count <= count_cap:

@@ -21,7 +21,6 @@ from crm.api.schemas import (
     ref,
 )
 from crm.core.errors import ValidationFailed
-from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 
 from . import selectors, services_receivables
@@ -220,10 +219,11 @@ def aging(request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 20) 
 
     require(request.user, Module.SALES, Action.VIEW)
     today = timezone.localdate()
-    p = paginate(rsel.aging_by_customer(request.user, today), page, page_size)
+    report = rsel.aging_report(request.user, today, page, page_size)
+    p = report.page
     return {
         "on": today,
-        "totals": rsel.aging_totals(request.user, today),
+        "totals": report.totals,
         "customers": [
             {
                 "customer": {"id": r["customer_id"], "name": r["customer__name"]},

@@ -199,14 +199,16 @@ def _receivables_url(customer: Any) -> str:
 def aging(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.SALES, Action.VIEW)
     today = timezone.localdate()
+    try:
+        report = rsel.aging_report(
+            request.user, today, request.GET.get("page"), request.GET.get("page_size")
+        )
+    except DomainError:  # a bad page number in the address: the first page
+        report = rsel.aging_report(request.user, today)
     return render(
         request,
         "orders/aging.html",
-        {
-            "today": today,
-            "totals": rsel.aging_totals(request.user, today),
-            "page": _page(request, rsel.aging_by_customer(request.user, today)),
-        },
+        {"today": today, "totals": report.totals, "page": report.page},
     )
 
 

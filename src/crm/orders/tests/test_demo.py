@@ -92,7 +92,7 @@ def test_load_orders(leader: Any) -> None:
     # some overdue, the aging report adds up
     invoiced = Invoice.objects.aggregate(s=Sum("gross_amount"))["s"]
     allocated = PaymentAllocation.objects.aggregate(s=Sum("amount"))["s"]
-    aging = rsel.aging_totals(leader, today)
+    aging = rsel.aging_report(leader, today).totals
     assert aging["total"] == invoiced - allocated
     assert aging["d90_plus"] > 0 and aging["d0_30"] + aging["d31_60"] + aging["d61_90"] > 0
     # Pareto: the top fifth of the buying customers hold most of the revenue

@@ -1,23 +1,51 @@
 """Invoices, payments, allocations, aging: balance = the ledger's sum, allocations never exceed
 what is open, due dates from payment terms; hypothesis properties over any sequence."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from crm.core.fields import MoneyField
 from crm.orders import selectors_receivables as rsel
 from crm.orders import services_receivables, services_shipping
 from crm.orders.errors import OverAllocated
 from crm.orders.models_receivables import Invoice, PaymentAllocation, ReceivableEntry
 
 pytestmark = pytest.mark.usefixtures("demo_once")
+
+M = MoneyField()
+ZERO = Value(Decimal(0), output_field=M)
+
+
+def _bucket_sums(today: date, field: str = "open_amount", due: str = "due_date") -> dict[str, Any]:
+    # the oracle of the aging report: Django aggregates over each invoice's open amount
+    """Sum of `field` per aging bucket of the invoice's `due` date (days overdue = today −
+    due date)."""
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
+
+    ranges = {
+        "not_due": Q(**{f"{due}__gt": today}),
+        "d0_30": Q(**{f"{due}__lte": today, f"{due}__gte": days(30)}),
+        "d31_60": Q(**{f"{due}__lt": days(30), f"{due}__gte": days(60)}),
+        "d61_90": Q(**{f"{due}__lt": days(60), f"{due}__gte": days(90)}),
+        "d90_plus": Q(**{f"{due}__lt": days(90)}),
+    }
+    sums: dict[str, Any] = {
+        key: Coalesce(Sum(field, filter=q, output_field=M), ZERO, output_field=M)
+        for key, q in ranges.items()
+    }
+    sums["total"] = Coalesce(Sum(field, output_field=M), ZERO, output_field=M)
+    return sums
 
 
 def _shipped(order: Any, actor: Any, confirmed: Any) -> tuple[Any, Any]:
@@ -117,22 +145,24 @@ def test_due_date_from_customer_terms_and_overdue_aging(
     issued = timezone.localdate() - timedelta(days=100)
     inv = services_receivables.invoice_create(order=order, actor=finance, issue_date=issued)
     assert inv.due_date == issued + timedelta(days=45)  # 55 days overdue today
-    totals = rsel.aging_totals(leader, timezone.localdate())
+    report = rsel.aging_report(leader, timezone.localdate())
+    totals = report.totals
     assert totals["d31_60"] == Decimal("1130.00") and totals["total"] == Decimal("1130.00")
-    assert rsel.aging_totals(rep_east, timezone.localdate())["total"] == 0  # out of scope
-    rows = list(rsel.aging_by_customer(leader, timezone.localdate()))
-    assert [(r["customer_id"], r["d31_60"]) for r in rows] == [
-        (west_customer.pk, Decimal("1130.00"))
+    out_of_scope = rsel.aging_report(rep_east, timezone.localdate())
+    assert out_of_scope.totals["total"] == 0 and out_of_scope.page.items == []
+    assert [(r["customer_id"], r["customer__name"], r["d31_60"]) for r in report.page.items] == [
+        (west_customer.pk, west_customer.name, Decimal("1130.00"))
     ]
     overdue = rsel.invoice_list(leader, rsel.InvoiceFilters(overdue_on=timezone.localdate()))
     assert [i.pk for i in overdue] == [inv.pk]
 
 
-def test_aging_is_two_scans_and_agrees_with_the_open_amounts(
+def test_aging_report_is_one_statement_and_agrees_with_the_open_amounts(
     leader: Any, django_assert_num_queries: Any, world: dict[str, Any]
 ) -> None:
-    """Invoices' gross per bucket less their allocations per bucket: two queries whatever the
-    data, and the same buckets as summing each invoice's open amount."""
+    """Buckets, count and page in one statement (and the page's names in one more), whatever
+    the data; the same buckets as summing each invoice's open amount; a paid invoice is left
+    out; a page past the end still has the totals and the count."""
     from crm.core.access import get_access
 
     today = timezone.localdate()
@@ -150,14 +180,26 @@ def test_aging_is_two_scans_and_agrees_with_the_open_amounts(
             amount=Decimal("100"),
             allocations=[(invoice, Decimal("100"))],
         )
+    paid = world["orders"][0].invoices.get()
+    services_receivables.payment_create(
+        customer=world["customer"],
+        actor=world["finance"],
+        amount=paid.gross_amount - 100,
+        allocations=[(paid, paid.gross_amount - 100)],
+    )
     get_access(leader)  # the user's grants, read once per request
     with django_assert_num_queries(2):
-        totals = rsel.aging_totals(leader, today)
-    per_invoice = rsel.with_open(rsel.invoices_in_scope(leader)).aggregate(
-        **rsel._bucket_sums(today)
-    )
+        report = rsel.aging_report(leader, today)
+    per_invoice = rsel.with_open(rsel.invoices_in_scope(leader)).aggregate(**_bucket_sums(today))
+    totals = report.totals
     assert totals == per_invoice
-    assert totals["d61_90"] > 0 and totals["d31_60"] > 0 and totals["not_due"] > 0
+    assert totals["d61_90"] == 0  # the -75 days invoice is paid in full
+    assert totals["d31_60"] > 0 and totals["not_due"] > 0
+    assert [r["total"] for r in report.page.items] == [totals["total"]]
+    assert report.page.count == 1
+    past_end = rsel.aging_report(leader, today, page=3)
+    assert past_end.page.items == [] and past_end.page.count == 1
+    assert past_end.totals == totals
 
 
 # --- properties ---------------------------------------------------------------------------
