@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from crm.api.schemas import (
     ERRORS,
@@ -27,7 +27,17 @@ from crm.org.models import OrgUnit
 from crm.sales.schemas import Version
 
 from . import selectors, services
-from .models import Channel, EntryKind, Priority, RepairCharge, SlaState, Ticket, TicketStatus
+from .models import (
+    Channel,
+    EntryKind,
+    Priority,
+    RepairCharge,
+    SlaState,
+    Ticket,
+    TicketEntry,
+    TicketStatus,
+)
+from .schemas import TicketAttachmentOut, attachment_out
 
 router = Router(tags=["tickets"])
 
@@ -85,6 +95,10 @@ class TicketEntryOut(Schema):
     body: str
     created_at: datetime
     author: Ref | None
+    attachments: list[TicketAttachmentOut] = Field(
+        default_factory=list,
+        description="files sent with it (POST /tickets/entries/{entry_id}/attachments)",
+    )
 
 
 class TicketStatusChangeOut(Schema):
@@ -263,16 +277,13 @@ def _lookup(user: Any, name: str, pk: int, customer: Any) -> Any:
     if name == "category":
         return selectors.category_get(pk)
     if name == "contact":
-        return customer_selectors.contacts_of(customer).filter(pk=pk).first()
+        return selectors.contact_for_ticket(user, customer, pk)
     if name == "product":
         from crm.products.selectors import products_for_user
 
         return products_for_user(user).filter(pk=pk).first()
     if name == "order":
-        from crm.orders.models import SalesOrder
-
-        # Any order of the ticket's customer (the ticket's readers see it through the ticket).
-        return SalesOrder.objects.filter(pk=pk, customer=customer).first()
+        return selectors.order_for_ticket(user, customer, pk)
     if name == "queue":
         # Only a queue the user works in: a ticket put elsewhere would vanish from their sight.
         units = OrgUnit.objects.filter(
@@ -353,36 +364,47 @@ def ticket_transition(request: HttpRequest, ticket_id: int, payload: TransitionI
     return _detail(request.user, t.pk)
 
 
+def entry_out(e: TicketEntry, files: list[Any] | None = None) -> dict[str, Any]:
+    """`files`: the entry's, when not prefetched (selectors.entries_of prefetches them)."""
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "body": e.body,
+        "created_at": e.created_at,
+        "author": _ref(e.author),
+        "attachments": [
+            attachment_out(a) for a in (e.attachments.all() if files is None else files)
+        ],
+    }
+
+
 @router.get("/tickets/{ticket_id}/entries", response={200: list[TicketEntryOut], **ERRORS})
 def entry_list(request: HttpRequest, ticket_id: int) -> Any:
     t = selectors.ticket_get_for_user(user=request.user, pk=ticket_id)
-    return [
-        {
-            "id": e.pk,
-            "kind": e.kind,
-            "body": e.body,
-            "created_at": e.created_at,
-            "author": _ref(e.author),
-        }
-        for e in selectors.entries_of(t)[:500]
-    ]
+    return [entry_out(e) for e in selectors.entries_of(t)[:500]]
 
 
 @router.post("/tickets/{ticket_id}/entries", response={201: TicketEntryOut, **WRITE_ERRORS})
 def entry_create(request: HttpRequest, ticket_id: int, payload: TicketEntryIn) -> Any:
-    """An internal note or a customer-visible reply (the first reply is the first response)."""
+    """An internal note or a customer-visible reply (the first reply is the first response).
+    Files go with it in a second call: POST /tickets/entries/{entry_id}/attachments."""
     t = _editable(request.user, ticket_id)
     e = services.entry_add(ticket=t, kind=payload.kind, body=payload.body, actor=request.user)
-    return Status(
-        201,
-        {
-            "id": e.pk,
-            "kind": e.kind,
-            "body": e.body,
-            "created_at": e.created_at,
-            "author": _ref(e.author),
-        },
-    )
+    return Status(201, entry_out(e, files=[]))
+
+
+@router.post(
+    "/tickets/entries/{entry_id}/attachments", response={201: TicketEntryOut, **WRITE_ERRORS}
+)
+def entry_attach(request: HttpRequest, entry_id: int, files: File[list[UploadedFile]]) -> Any:
+    """Multipart upload of one or more `files` (PDF, JPG, PNG, DOCX, XLSX or TXT; at most
+    10 MB each, 10 at once) to a reply or note, by its author (403 for others). All or none:
+    one bad file (422, field `files`) stores nothing. Files of internal notes are as internal
+    as the note. Returns the entry with all its files."""
+    e = selectors.entry_get_for_user(user=request.user, pk=entry_id)
+    _editable(request.user, e.ticket_id)
+    services.entry_attach(entry=e, files=files, actor=request.user)
+    return Status(201, entry_out(e, files=list(e.attachments.order_by("id"))))
 
 
 @router.get("/ticket-types", response={200: list[TicketTypeOut], **ERRORS}, tags=["tickets"])

@@ -19,7 +19,6 @@ from crm.api.schemas import (
     PageSize,
     Text,
     page_out,
-    ref,
 )
 from crm.core.access import require
 from crm.core.errors import ValidationFailed
@@ -37,8 +36,8 @@ from .models import (
     RepairCharge,
     RepairOrder,
     RepairOrderStatus,
-    TicketAttachment,
 )
+from .schemas import TicketAttachmentOut, attachment_out
 
 router: Router = Router(tags=["repairs"])
 
@@ -50,15 +49,6 @@ class RepairChargeIn(InputSchema):
     charge: RepairCharge | Literal[""] = Field(
         description="paid (the customer pays), override (free; the queue's manager), or empty"
     )
-
-
-class TicketAttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-    uploaded_at: datetime
-    uploaded_by: Ref | None
-    url: str
 
 
 class RepairPartIn(InputSchema):
@@ -174,17 +164,6 @@ def warranty_out(ticket: Any) -> dict[str, Any] | None:
     }
 
 
-def attachment_out(a: TicketAttachment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "name": a.name,
-        "size": a.size,
-        "uploaded_at": a.uploaded_at,
-        "uploaded_by": ref(a.uploaded_by),
-        "url": f"/api/v1/tickets/attachments/{a.pk}",
-    }
-
-
 def repair_order_out(o: RepairOrder) -> dict[str, Any]:
     return {
         "id": o.pk,
@@ -277,6 +256,7 @@ def repair_charge(request: HttpRequest, ticket_id: int, payload: RepairChargeIn)
 
 @router.get("/tickets/{ticket_id}/attachments", response={200: list[TicketAttachmentOut], **ERRORS})
 def attachment_list(request: HttpRequest, ticket_id: int) -> Any:
+    """The ticket's own files (those sent with a reply or note are listed under the entry)."""
     t = selectors.ticket_get_for_user(user=request.user, pk=ticket_id)
     return [attachment_out(a) for a in selectors_repair.attachments_of(t)[:100]]
 

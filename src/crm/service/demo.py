@@ -1,14 +1,25 @@
 """Demo tickets (`crm demo --customers N`): by default about one per ten customers (the
-customers whose id ends in 3), of every type and status, in the call centre's queue, over the
-last year. With `per_customer` (the command's `--tickets-per-customer K`) every customer without
-a ticket gets 1 to 2K-1 of them (K on average; 2,000,000 for 1,000,000 customers at K=2) over
-the last three years; tickets older than two weeks are resolved or closed, as in a real desk.
+customers whose id ends in 3), of every type and status, over the last year. With
+`per_customer` (the command's `--tickets-per-customer K`) every customer without a ticket gets
+1 to 2K-1 of them (K on average; 2,000,000 for 1,000,000 customers at K=2) over the last three
+years.
+
+As in a real desk, a ticket older than a fortnight is finished (resolved, then closed two days
+later); the open ones are recent — at scale, the chance that a ticket is still open falls with
+its age (`OPEN_BY_AGE`), so the open tickets are a few days' intake, not a fortnight's. Tickets
+go to the call centre's queue (客服中心) or, for a customer of the east or west sales
+organisation, to the service team of that branch (`BRANCH_SHARE`; the managers' units, with
+mgr_east and mgr_west as their queue managers, the leader for the call centre). The demo agent
+works a share of the call centre's tickets (`AGENT_SHARE` at scale, every answered one in the
+small demo); the rest were worked by colleagues who are not demo users (no agent), and the
+branch teams' tickets wait unassigned.
 
 Set-based like the sales demo: rows are generated in one pass and written with crm.core.bulk
 (COPY on PostgreSQL, batched INSERT elsewhere); idempotent (a customer with a ticket gets no
 more). Each ticket gets its status log (created, and its current status) and, once answered,
 one reply. SLA clocks are computed in the same pass from the seeded calendar and policies (no
-per-ticket query), consistent with each ticket's history.
+per-ticket query), consistent with each ticket's history. At scale the monthly statistics
+(`crm.service.stats`) are summarised at the end, as the nightly job would.
 """
 
 import random
@@ -30,6 +41,7 @@ from .models import (
     Channel,
     EntryKind,
     Priority,
+    QueueEscalation,
     Revisit,
     RevisitStatus,
     ServiceCalendar,
@@ -57,8 +69,51 @@ _STATUSES = [
 ]
 
 
-RECENT_DAYS = 14  # scale mode: older tickets are finished
-_FINISHED = [(TicketStatus.RESOLVED, 1), (TicketStatus.CLOSED, 9)]
+RECENT_DAYS = 14  # older tickets are finished
+CLOSE_AFTER = timedelta(days=2)  # a resolved ticket is closed this long after
+# Scale mode: the chance that a ticket this many days old (or younger) is still open.
+OPEN_BY_AGE = [(1, 0.6), (3, 0.25), (7, 0.08), (RECENT_DAYS, 0.03)]
+AGENT_SHARE = 0.02  # scale mode: the demo agent's share of the call centre's tickets
+BRANCH_SHARE = 0.3  # tickets of an east/west customer that go to their branch's team
+_OPEN_ANSWERED = [
+    (TicketStatus.ASSIGNED, 2),
+    (TicketStatus.IN_PROGRESS, 2),
+    (TicketStatus.WAITING, 1),
+]
+# Whose unit is a branch's service team (and who manages that queue); the call centre's queue
+# manager is the leader.
+QUEUE_MANAGERS = ["mgr_east", "mgr_west"]
+
+
+def _open_chance(age: int) -> float:
+    for days, chance in OPEN_BY_AGE:
+        if age < days:
+            return chance
+    return 0.0
+
+
+def _queues(agent: User | None, fallback: OrgUnit) -> tuple[OrgUnit, list[tuple[OrgUnit, str]]]:
+    """The call centre's queue and the branch teams' queues with the path prefix of the sales
+    organisation each serves; every queue gets its manager (once: an administrator's choice
+    stays)."""
+    from .services_sla import queue_manager_set
+
+    centre = agent.unit if agent and agent.unit else fallback
+    users = {u.username: u for u in User.objects.filter(username__in=[*QUEUE_MANAGERS, "leader"])}
+    branches: list[tuple[OrgUnit, str]] = []
+    managers: list[tuple[OrgUnit, User | None]] = [(centre, users.get("leader"))]
+    for username in QUEUE_MANAGERS:
+        manager = users.get(username)
+        if manager is None or manager.unit is None:
+            continue
+        parent = manager.unit.parent
+        branches.append((manager.unit, parent.path if parent else manager.unit.path))
+        managers.append((manager.unit, manager))
+    taken = set(QueueEscalation.objects.values_list("org_unit_id", flat=True))
+    for queue, boss in managers:
+        if boss is not None and queue.pk not in taken:
+            queue_manager_set(queue=queue, manager=boss, actor=None)
+    return centre, branches
 
 
 @transaction.atomic
@@ -74,15 +129,16 @@ def load_tickets(
     policies = sla.active_policies()
     calendars = {p.calendar_id: sla.business_calendar(p.calendar) for p in policies}
     agent = User.objects.filter(username="agent").first()
-    queue = agent.unit if agent else OrgUnit.objects.filter(parent__isnull=True).first()
-    if queue is None:
+    root = OrgUnit.objects.filter(parent__isnull=True).first()
+    if root is None:
         return {"tickets": 0}
+    centre, branches = _queues(agent, root)
     done = Ticket.all_objects.values("customer_id")
     if per_customer > 0:
         todo = list(
             Customer.objects.exclude(pk__in=done)
             .order_by("pk")
-            .values_list("pk", flat=True)[: max(0, customers)]
+            .values_list("pk", "org_unit__path")[: max(0, customers)]
         )
     else:
         todo = list(
@@ -90,17 +146,23 @@ def load_tickets(
             .filter(r=REMAINDER)
             .exclude(pk__in=done)
             .order_by("pk")
-            .values_list("pk", flat=True)[: max(0, customers) // 10 + 1]
+            .values_list("pk", "org_unit__path")[: max(0, customers) // 10 + 1]
         )
     if not todo:
         return {"tickets": 0}
+    branch_of: dict[int, OrgUnit] = {}
+    for customer_pk, path in todo:
+        for unit, prefix in branches:
+            if path and path.startswith(prefix):
+                branch_of[customer_pk] = unit
+                break
     rng = random.Random(seed)
     if per_customer > 0:
         # Every customer gets at least one (so a re-run picks nobody twice), K on average.
-        plan = [(c, rng.randint(1, 2 * per_customer - 1)) for c in todo]
+        plan = [(pk, rng.randint(1, 2 * per_customer - 1)) for pk, _p in todo]
         span = 3 * 365
     else:
-        plan = [(c, 1) for c in todo]
+        plan = [(pk, 1) for pk, _p in todo]
         span = 365
     total = sum(n for _c, n in plan)
     types = list(TicketType.objects.all())
@@ -108,7 +170,7 @@ def load_tickets(
     for cat in TicketCategory.objects.values("pk", "type_id"):
         categories.setdefault(cat["type_id"], []).append(cat["pk"])
     statuses, weights = zip(*_STATUSES, strict=True)
-    finished, finished_weights = zip(*_FINISHED, strict=True)
+    answered_open, answered_weights = zip(*_OPEN_ANSWERED, strict=True)
     priorities, channels = Priority.values, Channel.values  # a property: built on each read
     now = timezone.now()
     first = reserve_ids(Ticket, total)
@@ -128,13 +190,25 @@ def load_tickets(
     for i, customer_id in enumerate(tickets_of):
         pk = first + i
         ticket_type = rng.choice(types)
+        branch = branch_of.get(customer_id)
+        queue = branch if branch is not None and rng.random() < BRANCH_SHARE else centre
         if per_customer > 0:
             age = rng.randint(0, span)
-            old = age > RECENT_DAYS
-            status = rng.choices(*((finished, finished_weights) if old else (statuses, weights)))[0]
+            mine = queue is centre and agent is not None and rng.random() < AGENT_SHARE
+            status: str
+            if rng.random() < _open_chance(age):
+                # Open: the agent's are answered; the rest wait in their queue unassigned.
+                status = rng.choices(answered_open, answered_weights)[0] if mine else "new"
+            else:
+                status = TicketStatus.CLOSED  # resolved, when that was under two days ago
         else:  # the default demo's draws, in their original order
             status = rng.choices(statuses, weights)[0]
             age = rng.randint(0, span)
+            mine = queue is centre and agent is not None
+            if status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+                age %= RECENT_DAYS + 1  # open tickets are recent
+                if queue is not centre:
+                    status = TicketStatus.NEW  # a branch team's ticket waits for them
         created = now - timedelta(days=age, minutes=rng.randint(0, 600))
         answered = status != TicketStatus.NEW
         # Nothing happens after now (a ticket opened an hour ago is answered by now at most).
@@ -145,11 +219,9 @@ def load_tickets(
             if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
             else None
         )
-        closed = (
-            min(resolved + timedelta(days=2), now)
-            if status == TicketStatus.CLOSED and resolved
-            else None
-        )
+        if status == TicketStatus.CLOSED and resolved and resolved + CLOSE_AFTER > now:
+            status = TicketStatus.RESOLVED  # not closed yet
+        closed = resolved + CLOSE_AFTER if status == TicketStatus.CLOSED and resolved else None
         last = closed or resolved or moved
         log = [sla.Moment(TicketStatus.NEW, created)]
         if status != TicketStatus.NEW:
@@ -177,7 +249,7 @@ def load_tickets(
             "priority": priority,
             "status": status,
             "customer_id": customer_id,
-            "owner_id": agent.pk if agent and answered else None,
+            "owner_id": agent.pk if agent and answered and mine else None,
             "org_unit_id": queue.pk,
             "status_changed_at": last,
             "first_response_at": responded,
@@ -190,8 +262,8 @@ def load_tickets(
             **clocks,
         }
         t_rows.append(tuple(row.values()))
-        actor = agent.pk if agent else None
-        moves = [("", TicketStatus.NEW, created)]
+        actor = agent.pk if agent and mine else None
+        moves: list[tuple[str, str, Any]] = [("", TicketStatus.NEW, created)]
         if status != TicketStatus.NEW:
             moves.append((TicketStatus.NEW, status, last))
         for from_status, to_status, at in moves:
@@ -240,4 +312,7 @@ def load_tickets(
     revisits.write(r_rows)
     if progress is not None:
         progress(total, total)
+    from .stats import ticket_months_refresh
+
+    ticket_months_refresh(now=now)  # what the nightly job does (crm manage refresh_service_stats)
     return {"tickets": total}

@@ -27,6 +27,9 @@ class TicketForm(forms.Form):
         required=False,
         help_text=_("Type a name, pinyin or code and pick the customer from the list."),
     )
+    # A select of the chosen customer's contacts (service/_contact_field.html), reloaded by
+    # htmx when the customer changes; the view checks that it is one of the customer's.
+    contact = forms.IntegerField(label=_("Contact"), required=False, min_value=1)
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ModelChoiceField(label=_("Type"), queryset=TicketType.objects.none())
     category = forms.ModelChoiceField(
@@ -67,16 +70,69 @@ class TicketForm(forms.Form):
         category_field.label_from_instance = lambda c: f"{c.type.name} · {c.name}"
 
 
+class TicketEditForm(TicketForm):
+    """The ticket form of an existing ticket: its customer stays; `version` guards the edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["customer"]
+        del self.fields["customer_text"]
+
+    @staticmethod
+    def initial_for(ticket: Any) -> dict[str, Any]:
+        return {
+            "version": ticket.version,
+            "contact": ticket.contact_id,
+            "title": ticket.title,
+            "type": ticket.type_id,
+            "category": ticket.category_id,
+            "channel": ticket.channel,
+            "priority": ticket.priority,
+            "product": f"{ticket.product.code} {ticket.product.name}" if ticket.product else "",
+            "order": ticket.order.number if ticket.order else "",
+            "description": ticket.description,
+        }
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=TicketStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(max_length=500, required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; the type and size rule is the service's (one for all)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices, initial=EntryKind.REPLY)
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        max_length=20000,
+    )
+    # Named as the API's field (the service's errors name it); the metaclass moves declared
+    # fields off the class, so the form's own `files` (the uploads) is untouched.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Files"),
+        required=False,
+        help_text=_("Optional. PDF, JPG, PNG, DOCX, XLSX or TXT; at most 10 MB each."),
     )
 
 

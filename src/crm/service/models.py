@@ -88,6 +88,16 @@ class SlaState(models.TextChoices):
     MET = "met", _("Met")  # the clock stopped in time
 
 
+_OPEN = ["new", "assigned", "in_progress", "waiting"]  # TicketStatus before resolved
+
+
+def _sla_q(state: str) -> models.Q:
+    """An open clock in `state`: the first response (until answered) or the resolution."""
+    return models.Q(first_response_state=state, first_response_at__isnull=True) | models.Q(
+        resolution_state=state
+    )
+
+
 class Ticket(BaseModel):
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -206,6 +216,31 @@ class Ticket(BaseModel):
             # "Assigned to me, soonest deadline first" without sorting all of an agent's tickets.
             models.Index(fields=["owner", "resolution_due_at", "id"], name="svc_ticket_agent_due"),
             models.Index(fields=["customer", "updated_at"], name="svc_ticket_customer"),
+            # The home page's queue (issue #6 point 10): open tickets only, in deadline order,
+            # so its rows are an index walk that stops after a page and its counts stop at a
+            # cap, however many tickets a queue holds (crm.service.selectors_home).
+            *[
+                models.Index(
+                    fields=[lead, "resolution_due_at", "first_response_due_at", "id"],
+                    name=name,
+                    condition=models.Q(status__in=_OPEN, is_deleted=False) & extra,
+                )
+                for name, lead, extra in (
+                    ("svc_ticket_open_queue", "org_unit", models.Q()),
+                    ("svc_ticket_open_free", "org_unit", models.Q(owner__isnull=True)),
+                    ("svc_ticket_open_agent", "owner", models.Q()),
+                    ("svc_ticket_open_warn", "org_unit", _sla_q("warning")),
+                    ("svc_ticket_open_breach", "org_unit", _sla_q("breached")),
+                )
+            ],
+            # Statistics: the months not summarised (crm.service.models_stats) by creation
+            # date; the tickets not yet closed by status.
+            models.Index(fields=["created_at"], name="svc_ticket_created"),
+            models.Index(
+                fields=["status"],
+                name="svc_ticket_not_closed",
+                condition=~models.Q(status="closed") & models.Q(is_deleted=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -297,6 +332,7 @@ from .models_sla import (  # noqa: E402
     SlaPolicy,
     SlaTarget,
 )
+from .models_stats import TicketMonth, TicketMonthRefresh  # noqa: E402
 
 __all__ = [
     "CalendarDay",
@@ -326,6 +362,8 @@ __all__ = [
     "TicketAttachment",
     "TicketCategory",
     "TicketEntry",
+    "TicketMonth",
+    "TicketMonthRefresh",
     "TicketStatus",
     "TicketType",
 ]

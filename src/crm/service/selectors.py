@@ -130,7 +130,60 @@ def can_edit(user: Any, ticket: Ticket) -> bool:
 
 
 def entries_of(ticket: Ticket) -> QuerySet[TicketEntry]:
-    return ticket.entries.select_related("author")
+    """The ticket's notes and replies, each with its files (one query for all of them)."""
+    from django.db.models import Prefetch
+
+    from .models import TicketAttachment
+
+    files = TicketAttachment.objects.order_by("id")
+    return ticket.entries.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=files)
+    )
+
+
+def entry_get_for_user(*, user: Any, pk: Any) -> TicketEntry:
+    """One note or reply of a ticket the user sees; missing and out of scope are one 404."""
+    tickets = tickets_for_user(user).values("pk")
+    return get_in_scope(
+        TicketEntry.objects.filter(ticket__in=tickets).select_related("ticket", "author"), pk
+    )
+
+
+def contact_for_ticket(user: Any, customer: Any, pk: Any) -> Any:
+    """The contact `pk` names for a ticket of `customer`: one of the customer's, or another
+    contact the user sees (which the service refuses with a clear message); else None."""
+    from crm.customers.selectors import contacts_for_user, contacts_of
+
+    if not isinstance(pk, int) or not 0 < pk < 2**63:
+        return None
+    return (
+        contacts_of(customer).filter(pk=pk).first() or contacts_for_user(user).filter(pk=pk).first()
+    )
+
+
+def order_for_ticket(user: Any, customer: Any, pk: Any) -> Any:
+    """The order `pk` names for a ticket of `customer`: one of the customer's (a ticket's
+    readers see it through the ticket), or another order in the user's orders scope (which the
+    service refuses with a clear message); else None."""
+    from crm.orders.models import SalesOrder
+    from crm.orders.selectors import orders_in_scope
+
+    if not isinstance(pk, int) or not 0 < pk < 2**63:
+        return None
+    return (
+        SalesOrder.objects.filter(pk=pk, customer=customer).first()
+        or orders_in_scope(user).filter(pk=pk).first()
+    )
+
+
+def may_open_order(user: Any, order_id: int | None) -> bool:
+    """Whether the ticket's order may be shown as a link: the user may view orders (the sales
+    module) and the order is in their scope there."""
+    if order_id is None or not get_access(user).can(Module.SALES, Action.VIEW):
+        return False
+    from crm.orders.selectors import orders_in_scope
+
+    return orders_in_scope(user).filter(pk=order_id).exists()
 
 
 def status_changes_of(ticket: Ticket) -> QuerySet[StatusChange]:

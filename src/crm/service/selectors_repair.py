@@ -149,7 +149,8 @@ def order_named(customer: Any, text: str) -> Any:
 
 
 def attachments_of(ticket: Ticket) -> QuerySet[TicketAttachment]:
-    return ticket.attachments.select_related("uploaded_by")
+    """The ticket's own files; those sent with a reply or note are listed under it."""
+    return ticket.attachments.filter(entry__isnull=True).select_related("uploaded_by")
 
 
 def attachment_get_for_user(*, user: Any, pk: Any) -> TicketAttachment:

@@ -6,17 +6,21 @@ move to in progress (or beyond) sets first_response_at. Every change that can mo
 deadline recomputes the ticket's clocks (crm.service.sla).
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.core.errors import Conflict, ValidationFailed
+from crm.core.audit import audit_log
+from crm.core.errors import Conflict, Forbidden, ValidationFailed
+from crm.core.files import checked_upload
+from crm.core.models import AuditAction
 from crm.core.services import record_create, record_update
 
 from . import services_repair, services_revisit, services_sla, sla
-from .models import EntryKind, StatusChange, Ticket, TicketEntry, TicketStatus
+from .models import EntryKind, StatusChange, Ticket, TicketAttachment, TicketEntry, TicketStatus
 
 S = TicketStatus
 # The allowed edges of the status graph; reopen goes back to in progress.
@@ -39,6 +43,7 @@ EDITABLE_FIELDS = (
     "product",
     "order",
 )
+MAX_ENTRY_FILES = 10  # files sent with one reply or note
 
 
 def allowed_targets(status: str) -> list[str]:
@@ -196,16 +201,65 @@ def ticket_transition(
     return updated
 
 
+def _checked_files(files: Sequence[Any]) -> list[str]:
+    """The names to store for the files of one entry; a field error for the first bad one,
+    before anything is written (a bad file means nothing is saved)."""
+    if len(files) > MAX_ENTRY_FILES:
+        raise ValidationFailed(
+            fields={"files": [_("At most %(n)s files at once.") % {"n": MAX_ENTRY_FILES}]}
+        )
+    return [checked_upload(f, "files") for f in files]
+
+
+def _store_files(
+    *, entry: TicketEntry, files: Sequence[Any], names: list[str], actor: Any
+) -> list[TicketAttachment]:
+    """Files of `entry` (checked by _checked_files); caller holds the transaction."""
+    items = []
+    for file, name in zip(files, names, strict=True):
+        item = TicketAttachment(
+            ticket_id=entry.ticket_id,
+            entry=entry,
+            file=file,
+            name=name,
+            size=file.size,
+            uploaded_by=actor,
+        )
+        item.save()
+        items.append(item)
+    if items:
+        audit_log(
+            instance=entry.ticket,
+            action=AuditAction.UPDATE,
+            actor=actor,
+            changes={
+                "attachments": {
+                    "label": _("Attachments"),
+                    "old": "",
+                    "new": ", ".join(i.name for i in items),
+                }
+            },
+        )
+    return items
+
+
 @transaction.atomic
-def entry_add(*, ticket: Ticket, kind: str, body: str, actor: Any) -> TicketEntry:
-    """A note (internal) or reply (customer-visible); the first reply is the first response."""
+def entry_add(
+    *, ticket: Ticket, kind: str, body: str, actor: Any, files: Sequence[Any] = ()
+) -> TicketEntry:
+    """A note (internal) or reply (customer-visible), with optional files shown under it;
+    the first reply is the first response. A bad file refuses the whole entry."""
     text = str(body or "").strip()
     if not text:
         raise ValidationFailed(fields={"body": [_("Enter the text.")]})
+    if kind not in EntryKind.values:
+        raise ValidationFailed(fields={"kind": [_("Choose a note or a reply.")]})
+    names = _checked_files(files)
     now = timezone.now()
     entry = TicketEntry.objects.create(
         ticket=ticket, kind=kind, body=text, created_at=now, author=actor
     )
+    _store_files(entry=entry, files=files, names=names, actor=actor)
     if kind == EntryKind.REPLY and (
         Ticket.all_objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
             first_response_at=now
@@ -216,3 +270,17 @@ def entry_add(*, ticket: Ticket, kind: str, body: str, actor: Any) -> TicketEntr
     # A new entry is a change of the ticket: lists sorted by activity see it.
     Ticket.all_objects.filter(pk=ticket.pk).update(updated_at=now)
     return entry
+
+
+@transaction.atomic
+def entry_attach(*, entry: TicketEntry, files: Sequence[Any], actor: Any) -> list[TicketAttachment]:
+    """Files added to an existing reply or note (the API sends them after the entry): only by
+    its author, all or none."""
+    if entry.author_id != actor.pk:
+        raise Forbidden(_("Only the author of a reply or note may attach files to it."))
+    if not files:
+        raise ValidationFailed(fields={"files": [_("Choose a file.")]})
+    names = _checked_files(files)
+    items = _store_files(entry=entry, files=files, names=names, actor=actor)
+    Ticket.all_objects.filter(pk=entry.ticket_id).update(updated_at=timezone.now())
+    return items

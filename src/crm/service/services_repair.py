@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.access import get_access
 from crm.core.audit import audit_log
-from crm.core.errors import Conflict, Forbidden, ValidationFailed
+from crm.core.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
 from crm.core.files import checked_upload
 from crm.core.models import AuditAction
 from crm.core.modules import Special
@@ -279,6 +279,81 @@ def repair_order_update(
     if clean is not None:
         _write_parts(updated, clean, totals["lines"])
     return updated
+
+
+# --- one part line at a time (the ticket page) -------------------------------------------
+
+
+def _part_lines(order: RepairOrder, version: int) -> list[dict[str, Any]]:
+    """The order's part lines as repair_order_update takes them, with their ids; a stale
+    `version` is refused before the lines are read (they are rewritten on every change)."""
+    if order.version != version:
+        raise StaleVersion()
+    if order.status == RepairOrderStatus.DONE:
+        raise Conflict(_("A finished repair order cannot be changed."), code="repair_done")
+    return [
+        {"id": p.pk, "product": p.product, "quantity": p.quantity, "unit_price": p.unit_price}
+        for p in order.parts.select_related("product").order_by("id")
+    ]
+
+
+def _line_index(lines: list[dict[str, Any]], part_id: Any) -> int:
+    for i, line in enumerate(lines):
+        if line["id"] == part_id:
+            return i
+    raise ValidationFailed(fields={"line": [_("This part line no longer exists.")]})
+
+
+def repair_part_add(
+    *,
+    order: RepairOrder,
+    version: int,
+    actor: Any,
+    product: Any,
+    quantity: Any,
+    unit_price: Any = None,
+) -> RepairOrder:
+    """One more part line (the list price when `unit_price` is empty)."""
+    lines = _part_lines(order, version)
+    new = {"product": product, "quantity": quantity, "unit_price": unit_price}
+    return _replace_parts(order, version, actor, [*lines, new], index=len(lines))
+
+
+def repair_part_change(
+    *, order: RepairOrder, version: int, actor: Any, part_id: int, quantity: Any, unit_price: Any
+) -> RepairOrder:
+    """A new quantity and unit price of one part line (empty price: the list price)."""
+    lines = _part_lines(order, version)
+    index = _line_index(lines, part_id)
+    lines[index] = {**lines[index], "quantity": quantity, "unit_price": unit_price}
+    return _replace_parts(order, version, actor, lines, index=index)
+
+
+def repair_part_remove(
+    *, order: RepairOrder, version: int, actor: Any, part_id: int
+) -> RepairOrder:
+    lines = _part_lines(order, version)
+    del lines[_line_index(lines, part_id)]
+    return _replace_parts(order, version, actor, lines)
+
+
+def _replace_parts(
+    order: RepairOrder,
+    version: int,
+    actor: Any,
+    lines: list[dict[str, Any]],
+    index: int | None = None,
+) -> RepairOrder:
+    """Write the whole list; errors of the line at `index` as plain field errors."""
+    parts = [{k: v for k, v in line.items() if k != "id"} for line in lines]
+    try:
+        return repair_order_update(order=order, version=version, actor=actor, parts=parts)
+    except ValidationFailed as exc:
+        prefix = f"parts.{index}."
+        fields = {
+            (k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in exc.fields.items()
+        }
+        raise ValidationFailed(fields=fields) from None
 
 
 # --- product defects ---------------------------------------------------------------------

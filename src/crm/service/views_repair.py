@@ -2,12 +2,14 @@
 orders, defects, attachments), their form posts, the defects list with counts per product,
 and the pickers of the new-ticket form. Thin: rules in services_repair, scope in selectors."""
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +33,7 @@ from .models import (
 from .views import _editable, _int
 
 PICKER_LIMIT = 15
+LIST_ID = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
 class AttachmentForm(forms.Form):
@@ -90,6 +93,60 @@ class DefectForm(forms.Form):
     )
 
 
+class LabourForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    labour_hours = forms.DecimalField(
+        label=gettext_lazy("Labour hours"), min_value=0, max_digits=8, decimal_places=2
+    )
+    labour_rate = forms.DecimalField(
+        label=gettext_lazy("Hourly rate"), min_value=0, max_digits=16, decimal_places=4
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class PartLineForm(forms.Form):
+    """Add a part line (`part` names the product) or change one (`line` is its id)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    line = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    part = forms.CharField(
+        label=gettext_lazy("Part (product code)"), max_length=220, required=False
+    )
+    quantity = forms.DecimalField(
+        label=gettext_lazy("Quantity"), min_value=0, max_digits=18, decimal_places=4
+    )
+    unit_price = forms.DecimalField(
+        label=gettext_lazy("Unit price"),
+        min_value=0,
+        max_digits=18,
+        decimal_places=4,
+        required=False,
+        help_text=gettext_lazy("Empty: the list price."),
+    )
+
+
+class PartRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    line = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class DefectEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=DefectStatus.choices)
+    severity = forms.ChoiceField(label=gettext_lazy("Severity"), choices=DefectSeverity.choices)
+    batch_number = forms.CharField(
+        label=gettext_lazy("Batch number"), max_length=60, required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Defect"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(max_length=14)
@@ -129,6 +186,8 @@ def defects_panel(user: Any, ticket: Ticket) -> dict[str, Any] | None:
         "defects": list(selectors_repair.defects_of(ticket)[:50]),
         "can_edit": selectors.can_edit(user, ticket),
         "form": DefectForm(),
+        "statuses": DefectStatus.choices,
+        "severities": DefectSeverity.choices,
     }
 
 
@@ -234,6 +293,109 @@ def repair_order_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("service:ticket_detail", order.ticket_id)
 
 
+def _open_order(request: HttpRequest, pk: int) -> Any:
+    """A repair order the user may change (through its ticket)."""
+    order = selectors_repair.repair_order_get_for_user(user=request.user, pk=pk)
+    _editable(request, order.ticket_id)
+    return order
+
+
+def _back_to_ticket(order: Any) -> HttpResponseBase:
+    return redirect(f"{reverse('service:ticket_detail', args=[order.ticket_id])}#repair-{order.pk}")
+
+
+@require_POST
+@page_view
+def repair_order_labour(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Labour hours, hourly rate and notes of an open work order."""
+    order = _open_order(request, pk)
+    form = LabourForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(_first_error(form))
+    d = form.cleaned_data
+    services_repair.repair_order_update(
+        order=order,
+        version=d["version"],
+        actor=request.user,
+        labour_hours=d["labour_hours"],
+        labour_rate=d["labour_rate"],
+        notes=d["notes"],
+    )
+    messages.success(request, _("Saved."))
+    return _back_to_ticket(order)
+
+
+@require_POST
+@page_view
+def repair_part_save(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Add a part line to an open work order, or change one's quantity and price."""
+    order = _open_order(request, pk)
+    form = PartLineForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(_first_error(form))
+    d = form.cleaned_data
+    if d["line"]:
+        services_repair.repair_part_change(
+            order=order,
+            version=d["version"],
+            actor=request.user,
+            part_id=d["line"],
+            quantity=d["quantity"],
+            unit_price=d["unit_price"],
+        )
+        messages.success(request, _("Part line changed."))
+    else:
+        product = product_named(request.user, d["part"]) if d["part"].strip() else None
+        if product is None:
+            raise ValidationFailed(_("Unknown part: pick a product from the list."))
+        services_repair.repair_part_add(
+            order=order,
+            version=d["version"],
+            actor=request.user,
+            product=product,
+            quantity=d["quantity"],
+            unit_price=d["unit_price"],
+        )
+        messages.success(request, _("Part line added."))
+    return _back_to_ticket(order)
+
+
+@require_POST
+@page_view
+def repair_part_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Remove a part line (the page asks for confirmation first)."""
+    order = _open_order(request, pk)
+    form = PartRemoveForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed()
+    services_repair.repair_part_remove(
+        order=order,
+        version=form.cleaned_data["version"],
+        actor=request.user,
+        part_id=form.cleaned_data["line"],
+    )
+    messages.success(request, _("Part line removed."))
+    return _back_to_ticket(order)
+
+
+@require_POST
+@page_view
+def defect_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Status, severity, batch and description of a defect, from the ticket page."""
+    defect = selectors_repair.defect_get_for_user(user=request.user, pk=pk)
+    _editable(request, defect.ticket_id)
+    form = DefectEditForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(_first_error(form))
+    d = dict(form.cleaned_data)
+    version = d.pop("version")
+    services_repair.defect_update(defect=defect, version=version, actor=request.user, **d)
+    messages.success(request, _("Saved."))
+    return redirect(
+        f"{reverse('service:ticket_detail', args=[defect.ticket_id])}#defect-{defect.pk}"
+    )
+
+
 @require_POST
 @page_view
 def defect_create(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -327,4 +489,10 @@ def product_options(request: HttpRequest) -> HttpResponse:
     query = str(params.get("product") or params.get("part") or "")
     query = query.replace("\x00", "").strip()[:100]
     products = list(products_for_picker(request.user, query)[:PICKER_LIMIT]) if query else []
-    return render(request, "service/_product_options.html", {"products": products})
+    # The id of the datalist to replace (a ticket page has one per open work order).
+    list_id = str(params.get("list") or "product-options")
+    if not LIST_ID.fullmatch(list_id):
+        list_id = "product-options"
+    return render(
+        request, "service/_product_options.html", {"products": products, "list_id": list_id}
+    )
