@@ -23,7 +23,7 @@ from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
 from crm.org.models import User
 from crm.products import selectors as product_selectors
-from crm.web.pages import confirm_delete, page_view, show_error
+from crm.web.pages import confirm_delete, form_message, page_view, show_error
 
 from . import selectors, services
 from .forms import EquipmentForm, InstalledProductForm, PlanForm, VisitRecordForm
@@ -45,21 +45,6 @@ def _page(request: HttpRequest, qs: Any) -> Any:
         return paginate(qs)
 
 
-def _form_message(form: forms.Form) -> str:
-    """Every field's first error as one line: "Name: …; Every: …". A hidden field (the
-    version) only fails when the page is old."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        if field is not None and field.widget.is_hidden:
-            parts.append(_("Reload the page and try again."))
-        elif field is not None:
-            parts.append(f"{field.label}: {errors[0]}")
-        else:
-            parts.append(str(errors[0]))
-    return "; ".join(dict.fromkeys(parts)) or _("Some fields are not valid.")
-
-
 def _submit(
     request: HttpRequest,
     form: forms.Form,
@@ -79,7 +64,7 @@ def _submit(
     """
     if not form.is_valid():
         if not inline:
-            raise ValidationFailed(_form_message(form))
+            raise ValidationFailed(form_message(form))
         return None, 422
     data = dict(form.cleaned_data)
     if not inline:

@@ -20,7 +20,7 @@ from crm.core.files import download
 from crm.core.modules import Action, Module
 from crm.core.pagination import paginate
 from crm.customers import selectors as customer_selectors
-from crm.web.pages import page_view
+from crm.web.pages import form_message, page_view
 
 from . import selectors, selectors_repair, services_repair
 from .models import (
@@ -243,19 +243,13 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download(a.file, a.name)
 
 
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return f"{errors[0]}"
-    return _("Some fields are not valid.")
-
-
 @require_POST
 @page_view
 def repair_order_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     ticket = _editable(request, pk)
     form = RepairOrderForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(_first_error(form))
+        raise ValidationFailed(form_message(form))
     d = form.cleaned_data
     parts = []
     if d["part"].strip():
@@ -311,7 +305,7 @@ def repair_order_labour(request: HttpRequest, pk: int) -> HttpResponseBase:
     order = _open_order(request, pk)
     form = LabourForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(_first_error(form))
+        raise ValidationFailed(form_message(form))
     d = form.cleaned_data
     services_repair.repair_order_update(
         order=order,
@@ -332,7 +326,7 @@ def repair_part_save(request: HttpRequest, pk: int) -> HttpResponseBase:
     order = _open_order(request, pk)
     form = PartLineForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(_first_error(form))
+        raise ValidationFailed(form_message(form))
     d = form.cleaned_data
     if d["line"]:
         services_repair.repair_part_change(
@@ -386,7 +380,7 @@ def defect_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     _editable(request, defect.ticket_id)
     form = DefectEditForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(_first_error(form))
+        raise ValidationFailed(form_message(form))
     d = dict(form.cleaned_data)
     version = d.pop("version")
     services_repair.defect_update(defect=defect, version=version, actor=request.user, **d)
@@ -402,7 +396,7 @@ def defect_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     ticket = _editable(request, pk)
     form = DefectForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(_first_error(form))
+        raise ValidationFailed(form_message(form))
     services_repair.defect_create(ticket=ticket, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Defect recorded."))
     return redirect("service:ticket_detail", ticket.pk)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from crm.core.errors import DomainError, Forbidden, NotFound
 
@@ -26,6 +27,22 @@ def show_error(request: HttpRequest, exc: DomainError, form: forms.Form | None =
                 placed = True
     if not placed:
         messages.error(request, str(exc.message))
+
+
+def form_message(form: forms.Form) -> str:
+    """Every field's first error as one line, "Name: …; Other: …", for a form posted from
+    another page (shown there as the error message). A hidden field (the version) only fails
+    when the page is old."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None and field.widget.is_hidden:
+            parts.append(_("Reload the page and try again."))
+        elif field is not None:
+            parts.append(f"{field.label}: {errors[0]}")
+        else:
+            parts.append(str(errors[0]))
+    return "; ".join(dict.fromkeys(parts)) or _("Some fields are not valid.")
 
 
 def back(request: HttpRequest, default: str = "home") -> HttpResponseBase:
