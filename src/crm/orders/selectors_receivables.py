@@ -208,7 +208,8 @@ def aging_report(user: Any, today: date, page: Any = None, page_size: Any = None
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    rows = run(size, (number - 1) * size)
+    # A page far past the end is just empty (the offset kept within a 64-bit integer).
+    rows = run(size, min((number - 1) * size, 2**62))
     head = rows[0] if rows else next(iter(run(1, 0)), None)  # a page past the end
     keys = (*BUCKETS, "total")
     totals = {k: _money(head[f"all_{k}"] if head else 0) for k in keys}

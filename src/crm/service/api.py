@@ -18,12 +18,11 @@ from crm.api.schemas import (
     Text,
     page_out,
 )
-from crm.core.access import require, scope_q
+from crm.core.access import require
 from crm.core.errors import Forbidden, ValidationFailed
 from crm.core.modules import Action, Module
 from crm.customers import selectors as customer_selectors
 from crm.customers.schemas import Id, Ref
-from crm.org.models import OrgUnit
 from crm.sales.schemas import Version
 
 from . import selectors, services
@@ -163,6 +162,13 @@ class TransitionIn(InputSchema):
     owner_id: Id | None = None
 
 
+class AssignIn(InputSchema):
+    version: Version
+    queue_id: Id
+    owner_id: Id | None = None
+    comment: str = Field(default="", max_length=500)
+
+
 class TicketEntryIn(InputSchema):
     kind: EntryKind
     body: str = Field(max_length=20000)
@@ -285,11 +291,7 @@ def _lookup(user: Any, name: str, pk: int, customer: Any) -> Any:
     if name == "order":
         return selectors.order_for_ticket(user, customer, pk)
     if name == "queue":
-        # Only a queue the user works in: a ticket put elsewhere would vanish from their sight.
-        units = OrgUnit.objects.filter(
-            scope_q(user, Module.SERVICE, owner_field=None, unit_field="")
-        )
-        return units.filter(pk=pk).first()
+        return selectors.queues_for_user(user).filter(pk=pk).first()
     if name == "owner":
         from crm.org.models import User
 
@@ -360,6 +362,27 @@ def ticket_transition(request: HttpRequest, ticket_id: int, payload: TransitionI
         actor=request.user,
         comment=payload.comment,
         owner=owner,
+    )
+    return _detail(request.user, t.pk)
+
+
+@router.post("/tickets/{ticket_id}/assign", response={200: TicketDetailOut, **WRITE_ERRORS})
+def ticket_assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> Any:
+    """Hand an open ticket to `queue_id` (a queue of the caller's service scope) and, with
+    `owner_id`, one of its agents (422 on `owner_id` otherwise). A new ticket given an agent
+    becomes assigned; an assigned one without an agent goes back to new. Resolved or closed:
+    409 `invalid_transition`; stale `version`: 409 `stale_version`."""
+    t = _editable(request.user, ticket_id)
+    data = _resolve(
+        request.user, {"queue_id": payload.queue_id, "owner_id": payload.owner_id}, t.customer
+    )
+    services.ticket_assign(
+        ticket=t,
+        version=payload.version,
+        actor=request.user,
+        queue=data["queue"],
+        owner=data["owner"],
+        comment=payload.comment,
     )
     return _detail(request.user, t.pk)
 

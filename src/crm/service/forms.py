@@ -102,6 +102,27 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(max_length=500, required=False)
 
 
+class AssignForm(forms.Form):
+    """A queue of the user's service scope and, optionally, one of its agents (the service
+    checks the agent belongs to the queue)."""
+
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=OrgUnit.objects.none())
+    owner = forms.ModelChoiceField(
+        label=_("Assigned agent"), queryset=User.objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Handover note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from . import selectors
+
+        super().__init__(*args, **kwargs)
+        queue_field: Any = self.fields["queue"]
+        queue_field.queryset = selectors.queues_for_user(user)
+        owner_field: Any = self.fields["owner"]
+        owner_field.queryset = User.objects.filter(is_active=True)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -207,3 +207,22 @@ def calls_for_user(user: Any) -> QuerySet[Call]:
     sees: a call shows its customer, so it follows the customer's scope."""
     customers = Customer.objects.filter(scope_q(user, Module.CUSTOMERS))
     return Call.objects.filter(Q(customer__isnull=True) | Q(customer__in=customers.values("pk")))
+
+
+def queues_for_user(user: Any) -> QuerySet[Any]:
+    """The queues (units) a user may hand tickets to: those of their service scope (a ticket
+    put elsewhere would vanish from their sight)."""
+    from crm.org.models import OrgUnit
+
+    units = OrgUnit.objects.filter(scope_q(user, Module.SERVICE, owner_field=None, unit_field=""))
+    return units.order_by("path")
+
+
+def agents_of(queue: Any) -> QuerySet[Any]:
+    """The active employees of a queue's unit and the units below it: who may work its
+    tickets (services._check_agent holds the same rule)."""
+    from crm.org.models import User
+
+    return User.objects.filter(is_active=True, unit__path__startswith=queue.path).order_by(
+        "username"
+    )

@@ -201,6 +201,49 @@ def ticket_transition(
     return updated
 
 
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    version: int,
+    actor: Any,
+    queue: Any,
+    owner: Any = None,
+    comment: str = "",
+) -> Ticket:
+    """Hand an open ticket to a queue (team) and, optionally, one of its agents. A new ticket
+    given an agent becomes "assigned"; an assigned one left without an agent goes back to
+    "new" in its queue; other statuses stay. The SLA clocks' escalation follows the queue."""
+    if ticket.status in (S.RESOLVED, S.CLOSED):
+        raise Conflict(
+            _("A ticket that is %(status)s cannot be reassigned; reopen it first.")
+            % {"status": S(ticket.status).label},
+            code="invalid_transition",
+        )
+    _check_agent(owner, queue)
+    now = timezone.now()
+    to = ticket.status
+    if owner is not None and ticket.status == S.NEW:
+        to = S.ASSIGNED
+    elif owner is None and ticket.status == S.ASSIGNED:
+        to = S.NEW
+    changes: dict[str, Any] = {"org_unit": queue, "owner": owner}
+    if to != ticket.status:
+        changes.update(status=to, status_changed_at=now)
+    updated = record_update(instance=ticket, version=version, changes=changes, actor=actor)
+    if to != ticket.status:
+        StatusChange.objects.create(
+            ticket=updated,
+            from_status=ticket.status,
+            to_status=to,
+            changed_at=now,
+            changed_by=actor,
+            comment=comment.strip()[:500],
+        )
+    _clocks(updated, now)
+    return updated
+
+
 def _checked_files(files: Sequence[Any]) -> list[str]:
     """The names to store for the files of one entry; a field error for the first bad one,
     before anything is written (a bad file means nothing is saved)."""

@@ -14,10 +14,10 @@ from crm.core.errors import DomainError, Forbidden, ValidationFailed
 from crm.core.modules import Action, Module
 from crm.core.pagination import COUNT_CAP, paginate
 from crm.customers import selectors as customer_selectors
-from crm.web.pages import page_view, show_error
+from crm.web.pages import form_message, page_view, show_error
 
 from . import selectors, selectors_repair, selectors_revisit, selectors_sla, services
-from .forms import EntryForm, TicketEditForm, TicketForm, TransitionForm
+from .forms import AssignForm, EntryForm, TicketEditForm, TicketForm, TransitionForm
 from .models import Priority, Ticket, TicketStatus
 from .panels import panels_for
 
@@ -272,7 +272,16 @@ def _detail_page(
             "ticket": ticket,
             "timeline": timeline,
             "actions": actions,
-            "can_edit": selectors.can_edit(request.user, ticket),
+            "can_edit": (can_edit := selectors.can_edit(request.user, ticket)),
+            "assign_form": (
+                AssignForm(
+                    user=request.user,
+                    initial={"queue": ticket.org_unit_id, "owner": ticket.owner_id},
+                )
+                if can_edit and ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+                else None
+            ),
+            "agents": selectors.agents_of(ticket.org_unit)[:200] if can_edit else [],
             "order_link": selectors.may_open_order(request.user, ticket.order_id),
             "entry_form": entry_form or EntryForm(),
             "destructive": {TicketStatus.CLOSED.value},
@@ -311,6 +320,41 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponseBase:
         % {"status": TicketStatus(form.cleaned_data["to"]).label},
     )
     return redirect("service:ticket_detail", ticket.pk)
+
+
+@require_POST
+@page_view
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Hand the ticket to a queue and, optionally, one of its agents."""
+    ticket = _editable(request, pk)
+    form = AssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise ValidationFailed(form_message(form))
+    d = form.cleaned_data
+    updated = services.ticket_assign(
+        ticket=ticket,
+        version=d["version"],
+        actor=request.user,
+        queue=d["queue"],
+        owner=d["owner"],
+        comment=d["comment"],
+    )
+    who = updated.owner or updated.org_unit
+    messages.success(request, _("Ticket handed to %(who)s.") % {"who": who})
+    if not selectors.tickets_for_user(request.user).filter(pk=pk).exists():
+        return redirect("service:ticket_list")  # handed out of the user's sight
+    return redirect("service:ticket_detail", pk)
+
+
+@page_view
+def agent_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assign form's agent select for the chosen queue (htmx, on every change)."""
+    _editable(request, pk)
+    queue = (
+        selectors.queues_for_user(request.user).filter(pk=_int(request.GET.get("queue"))).first()
+    )
+    agents = list(selectors.agents_of(queue)[:200]) if queue is not None else []
+    return render(request, "service/_agent_options.html", {"agents": agents, "selected": None})
 
 
 @require_POST

@@ -69,7 +69,9 @@ def page_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         except Forbidden as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            # A service's field errors say what is wrong; the generic message does not.
+            details = [str(m) for errors in exc.fields.values() for m in errors]
+            messages.error(request, "; ".join(dict.fromkeys(details)) or str(exc.message))
             return back(request)
 
     return login_required(wrapped)

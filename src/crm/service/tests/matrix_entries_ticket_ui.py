@@ -16,6 +16,7 @@ from crm.service.models import (
     ProductDefect,
     RepairOrder,
     RepairPart,
+    StatusChange,
     Ticket,
     TicketAttachment,
     TicketEntry,
@@ -185,4 +186,50 @@ page(
         "description": d.description,
     },
     tables=(ProductDefect,),
+)
+
+
+# --- handing a ticket to a queue or an agent ---------------------------------------------
+
+api(
+    "service ticket assign",
+    "POST",
+    "/api/v1/tickets/{id}/assign",
+    module=SERVICE,
+    action=EDIT,
+    allowed=EDITORS,
+    forbidden=SEES_WEST - EDITORS,
+    target=west_ticket,
+    body=lambda users, t: {
+        "version": t.version,
+        "queue_id": t.org_unit_id,
+        "owner_id": users["agent"].pk,
+    },
+    tables=(Ticket, StatusChange),
+)
+page(
+    "service ticket assign",
+    "POST",
+    "/service/tickets/{id}/assign/",
+    module=SERVICE,
+    action=EDIT,
+    allowed=EDITORS,
+    forbidden=SEES_WEST - EDITORS,
+    target=west_ticket,
+    body=lambda users, t: {
+        "version": t.version,
+        "queue": t.org_unit_id,
+        "owner": users["agent"].pk,
+    },
+    tables=(Ticket, StatusChange),
+)
+page(
+    "service ticket agent picker",
+    "GET",
+    "/service/tickets/{id}/agents/",
+    module=SERVICE,
+    action=EDIT,
+    allowed=EDITORS,
+    forbidden=SEES_WEST - EDITORS,
+    target=west_ticket,
 )
