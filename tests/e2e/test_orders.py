@@ -2,6 +2,7 @@
 ships it; finance invoices it and records the payment with its allocation; the customer's open
 balance is 0; then a return credits the customer."""
 
+import re
 from typing import Any
 
 import pytest
@@ -47,6 +48,8 @@ def test_order_ship_invoice_pay_return(new_page: Any, e2e_demo: Any) -> None:
     rep.goto(f"/customers/{customer.pk}/")
     rep.click('[data-bs-target="#tab-orders"]')
     rep.click("#order-new-for-customer")
+    # the product search is wired by htmx once the page has loaded; typing earlier is lost
+    rep.wait_for_url(re.compile(r"/orders/new/"), wait_until="load")
     rep.locator(".line-product-text").first.fill("LUB-100")
     rep.locator(".product-option").first.click()
     rep.locator(".line-quantity").first.fill("2")

@@ -85,6 +85,8 @@ def test_order_list_and_form(new_page: Any, shop: dict[str, Any]) -> None:
     rep.goto("/orders/")
     expect(rep.locator("#order-empty")).to_be_visible()
     rep.click("#order-new")
+    # the product search is wired by htmx once the page has loaded; typing earlier is lost
+    rep.wait_for_url(re.compile(r"/orders/new/"), wait_until="load")
     rep.fill("#id_customer", f"{customer.code} {customer.name}")
     rep.locator(".line-product-text").first.fill("WH-MDI")
     rep.locator(".product-option").first.click()
