@@ -109,6 +109,15 @@ def _refs(user: Any, customer: Any, form: Any) -> dict[str, Any]:
     return out
 
 
+# The form fields a ticket's create and update both take, beside the looked-up references.
+TICKET_FIELDS = ("title", "type", "category", "channel", "priority", "description")
+
+
+def _ticket_fields(data: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of services.ticket_create/ticket_update from a valid form."""
+    return {name: data[name] for name in TICKET_FIELDS} | refs
+
+
 def _form_page(
     request: HttpRequest,
     form: Any,
@@ -164,18 +173,9 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         elif valid:
             refs = _refs(user, customer, form)
         if form.is_valid() and customer is not None:
-            data = form.cleaned_data
             try:
                 ticket = services.ticket_create(
-                    actor=user,
-                    customer=customer,
-                    title=data["title"],
-                    type=data["type"],
-                    category=data["category"],
-                    channel=data["channel"],
-                    priority=data["priority"],
-                    description=data["description"],
-                    **refs,
+                    actor=user, customer=customer, **_ticket_fields(form.cleaned_data, refs)
                 )
             except DomainError as exc:
                 _show(request, exc, form)
@@ -205,13 +205,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ticket=ticket,
                 version=data["version"],
                 actor=request.user,
-                title=data["title"],
-                type=data["type"],
-                category=data["category"],
-                channel=data["channel"],
-                priority=data["priority"],
-                description=data["description"],
-                **refs,
+                **_ticket_fields(data, refs),
             )
         except DomainError as exc:
             _show(request, exc, form)

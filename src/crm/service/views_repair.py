@@ -294,7 +294,20 @@ def _open_order(request: HttpRequest, pk: int) -> Any:
     return order
 
 
-def _back_to_ticket(order: Any) -> HttpResponseBase:
+def _order_form(
+    request: HttpRequest, pk: int, form_class: type[forms.Form]
+) -> tuple[Any, dict[str, Any]]:
+    """An open work order the user may change and the valid data of the form posted to it
+    (copied, so the caller may pop from it); bad input is refused with each field's error."""
+    order = _open_order(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(form_message(form))
+    return order, dict(form.cleaned_data)
+
+
+def _back_to_ticket(request: HttpRequest, order: Any, message: str) -> HttpResponseBase:
+    messages.success(request, message)
     return redirect(f"{reverse('service:ticket_detail', args=[order.ticket_id])}#repair-{order.pk}")
 
 
@@ -302,56 +315,25 @@ def _back_to_ticket(order: Any) -> HttpResponseBase:
 @page_view
 def repair_order_labour(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Labour hours, hourly rate and notes of an open work order."""
-    order = _open_order(request, pk)
-    form = LabourForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed(form_message(form))
-    d = form.cleaned_data
-    services_repair.repair_order_update(
-        order=order,
-        version=d["version"],
-        actor=request.user,
-        labour_hours=d["labour_hours"],
-        labour_rate=d["labour_rate"],
-        notes=d["notes"],
-    )
-    messages.success(request, _("Saved."))
-    return _back_to_ticket(order)
+    order, d = _order_form(request, pk, LabourForm)
+    services_repair.repair_order_update(order=order, actor=request.user, **d)
+    return _back_to_ticket(request, order, _("Saved."))
 
 
 @require_POST
 @page_view
 def repair_part_save(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Add a part line to an open work order, or change one's quantity and price."""
-    order = _open_order(request, pk)
-    form = PartLineForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed(form_message(form))
-    d = form.cleaned_data
-    if d["line"]:
-        services_repair.repair_part_change(
-            order=order,
-            version=d["version"],
-            actor=request.user,
-            part_id=d["line"],
-            quantity=d["quantity"],
-            unit_price=d["unit_price"],
-        )
-        messages.success(request, _("Part line changed."))
-    else:
-        product = product_named(request.user, d["part"]) if d["part"].strip() else None
-        if product is None:
-            raise ValidationFailed(_("Unknown part: pick a product from the list."))
-        services_repair.repair_part_add(
-            order=order,
-            version=d["version"],
-            actor=request.user,
-            product=product,
-            quantity=d["quantity"],
-            unit_price=d["unit_price"],
-        )
-        messages.success(request, _("Part line added."))
-    return _back_to_ticket(order)
+    order, d = _order_form(request, pk, PartLineForm)
+    line, part = d.pop("line"), d.pop("part")
+    if line:
+        services_repair.repair_part_change(order=order, actor=request.user, part_id=line, **d)
+        return _back_to_ticket(request, order, _("Part line changed."))
+    product = product_named(request.user, part) if part.strip() else None
+    if product is None:
+        raise ValidationFailed(_("Unknown part: pick a product from the list."))
+    services_repair.repair_part_add(order=order, actor=request.user, product=product, **d)
+    return _back_to_ticket(request, order, _("Part line added."))
 
 
 @require_POST
@@ -368,8 +350,7 @@ def repair_part_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
         actor=request.user,
         part_id=form.cleaned_data["line"],
     )
-    messages.success(request, _("Part line removed."))
-    return _back_to_ticket(order)
+    return _back_to_ticket(request, order, _("Part line removed."))
 
 
 @require_POST
