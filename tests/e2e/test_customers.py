@@ -44,9 +44,19 @@ def test_customer_list_fits_a_phone(new_page: Callable[..., Page]) -> None:
     page = new_page(viewport=PHONE)
     sign_in(page, "rep_east_1")
     page.goto("/customers/")
-    expect(page.locator("#customer-cards")).to_be_visible()
+    # the table's rows show as cards: no header, the name on its own line, no side scrolling
+    table = page.locator("#customer-table")
+    expect(table).to_be_visible()
+    expect(table.locator("thead")).to_be_hidden()
+    card = table.locator("tbody tr").first
+    title, code = card.locator(".tc-title"), card.locator(".tc-meta").first
+    expect(title).to_be_visible()
+    expect(code).to_be_visible()
+    expect(card.locator(".tc-hide").first).to_be_hidden()
+    title_box, code_box = title.bounding_box(), code.bounding_box()
+    assert title_box and code_box and title_box["y"] < code_box["y"]  # name first, then details
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
-    page.locator("#customer-cards a").first.click()
+    card.locator(".tc-title a").click()
     expect(page.locator("#customer-name")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -77,6 +77,6 @@ def test_rep_runs_a_visit_on_a_phone_and_the_rate_moves(new_page: Callable[..., 
     page.goto("/customers/")
     page.fill("#customer-search", "hzxh")
     page.press("#customer-search", "Enter")
-    page.locator("#customer-cards a", has_text=CUSTOMER).click()
+    page.locator("#customer-table tbody a", has_text=CUSTOMER).click()
     page.click("#tab-timeline-button")
     expect(page.locator("#timeline-list")).to_contain_text("客户认可样品")

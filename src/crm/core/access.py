@@ -55,15 +55,38 @@ def get_access(user: Any) -> Access:
             specials={s.value for s in Special},
         )
     else:
-        from crm.org.models import Role, RolePermission
+        from crm.org.models import Role
 
         modules: dict[str, ModuleGrant] = {}
-        grants = RolePermission.objects.filter(
-            role__users=user, role__is_deleted=False
-        ).values_list(
-            "module", "can_view", "can_create", "can_edit", "can_delete", "can_export", "scope"
+        specials: set[str] = set()
+        # One query (every page asks): a row per role and grant, the role's flags repeated;
+        # a role without grants gives one row of NULL grant columns.
+        rows = Role.objects.filter(users=user).values_list(
+            "can_view_sensitive",
+            "can_export",
+            "can_bulk_delete",
+            "can_manage_system",
+            "grants__module",
+            "grants__can_view",
+            "grants__can_create",
+            "grants__can_edit",
+            "grants__can_delete",
+            "grants__can_export",
+            "grants__scope",
         )
-        for module, *flags, scope in grants:
+        for sensitive, export, bulk_delete, manage, module, *flags, scope in rows:
+            specials |= {
+                s
+                for s, flag in (
+                    (Special.VIEW_SENSITIVE, sensitive),
+                    (Special.EXPORT, export),
+                    (Special.BULK_DELETE, bulk_delete),
+                    (Special.MANAGE_SYSTEM, manage),
+                )
+                if flag
+            }
+            if module is None:
+                continue
             grant = modules.setdefault(module, ModuleGrant())
             for action, allowed in zip(
                 (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE, Action.EXPORT),
@@ -74,20 +97,6 @@ def get_access(user: Any) -> Access:
                     grant.actions.add(action.value)
             if SCOPE_RANK[Scope(scope)] > SCOPE_RANK[Scope(grant.scope)]:
                 grant.scope = scope
-        specials: set[str] = set()
-        for role in Role.objects.filter(users=user).values(
-            "can_view_sensitive", "can_export", "can_bulk_delete", "can_manage_system"
-        ):
-            specials |= {
-                s
-                for s, flag in (
-                    (Special.VIEW_SENSITIVE, role["can_view_sensitive"]),
-                    (Special.EXPORT, role["can_export"]),
-                    (Special.BULK_DELETE, role["can_bulk_delete"]),
-                    (Special.MANAGE_SYSTEM, role["can_manage_system"]),
-                )
-                if flag
-            }
         access = Access(modules=modules, specials={str(s) for s in specials})
     user._crm_access = access
     return access

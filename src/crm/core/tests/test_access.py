@@ -124,6 +124,21 @@ def test_specials_are_the_union_over_roles(demo, rep_east):
     assert not access.has(Special.MANAGE_SYSTEM)
 
 
+def test_grants_and_specials_of_every_role_load_in_one_query(
+    demo, rep_east, django_assert_num_queries
+):
+    # given three roles: two with grants, one with only a special permission
+    rep_east.roles.add(_role("extra", {"customers": ("vx", "subtree")}))
+    rep_east.roles.add(_role("exporter", {}, can_export=True))
+    user = _fresh(rep_east)
+    with django_assert_num_queries(1):
+        access = get_access(user)
+    assert access.scope(Module.CUSTOMERS) == Scope.SUBTREE
+    assert access.can(Module.CUSTOMERS, Action.CREATE)  # from sales_rep
+    assert access.can(Module.ORG, Action.VIEW)
+    assert access.has(Special.EXPORT)
+
+
 def test_a_deleted_role_grants_nothing(demo, rep_east):
     # given a wide role, then soft-deleted
     wide = _role("wide", {"org": ("vcedx", "all")}, can_manage_system=True)
