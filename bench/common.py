@@ -26,17 +26,37 @@ def pct(values: list[float], p: float) -> float:
 
 
 def timed(fn: Callable[[], Any], reps: int) -> tuple[list[float], int]:
-    """Milliseconds of each of `reps` calls (after one warm-up) and the queries of the last."""
-    fn()  # warm caches (Python and the database's)
+    """Milliseconds of each of `reps` calls (after one warm-up) and the queries of a call.
+    The queries are counted in the warm-up only: capturing them puts Django's debug cursor
+    (SQL formatting, a stack of records) around every query, which a server does not have."""
+    with CaptureQueriesContext(connection) as ctx:
+        fn()  # also warms caches (Python and the database's)
+    queries = len(ctx.captured_queries)
     times = []
-    queries = 0
     for _ in range(reps):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1000)
-        queries = len(ctx.captured_queries)
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
     return times, queries
+
+
+def timed_pair(
+    fn: Callable[[], Any], other: Callable[[], Any], reps: int
+) -> tuple[list[float], int, list[float]]:
+    """`timed` of two calls taken in turn (fn, other, fn, …), so that a change of the
+    machine's load during the run weighs on both alike: fn's times and queries, other's times."""
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    queries = len(ctx.captured_queries)
+    other()
+    times: list[float] = []
+    other_times: list[float] = []
+    for _ in range(reps):
+        for call, out in ((fn, times), (other, other_times)):
+            start = time.perf_counter()
+            call()
+            out.append((time.perf_counter() - start) * 1000)
+    return times, queries, other_times
 
 
 def page(client: Client, url: str) -> Callable[[], Any]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from common import page, pct, timed  # noqa: E402  (sets Django up)
+from common import page, pct, timed, timed_pair  # noqa: E402  (sets Django up)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -119,12 +119,15 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         for label, url, _f in cases:
-            times, queries = timed(page(client, url), args.reps)
             raw_cell = ratio = ""
             if label in raw_filters:
-                raw_times, _q = timed(raw(user, raw_filters[label]), args.reps)
+                times, queries, raw_times = timed_pair(
+                    page(client, url), raw(user, raw_filters[label]), args.reps
+                )
                 raw_cell = f"{statistics.median(raw_times):.1f}"
-                ratio = f"{statistics.median(times) / statistics.median(raw_times):.1f}×"
+                ratio = f"{statistics.median(times) / statistics.median(raw_times):.2f}×"
+            else:
+                times, queries = timed(page(client, url), args.reps)
             print(
                 f"| {label} | {user.username} | {statistics.median(times):.1f} | "
                 f"{pct(times, 0.95):.1f} | {queries} | {raw_cell} | {ratio} |"
