@@ -84,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--export-rows", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--only", default="", help="run the cases whose label contains this")
     args = parser.parse_args()
     total = Customer.all_objects.count()
     leader = User.objects.get(username="leader")
@@ -119,6 +120,8 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         for label, url, _f in cases:
+            if args.only not in label:
+                continue
             raw_cell = ratio = ""
             if label in raw_filters:
                 times, queries, raw_times = timed_pair(
