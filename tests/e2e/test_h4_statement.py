@@ -1,6 +1,7 @@
 """The customer's statement in the browser: an order is shipped, invoiced, partly paid and
 partly returned; finance opens the customer's receivables tab, then the statement, and finds
-the return as its own line under the credits, with the closing balance the ledger's."""
+the return as its own line under the credits, with the closing balance the ledger's; the CSV
+export and the PDF both download."""
 
 import re
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from .conftest import sign_in
 
@@ -72,3 +74,12 @@ def test_statement_lists_the_return_as_a_credit(page: Page, e2e_demo: Any) -> No
         page.click("#statement-export")
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert ret.number in text and "-226.00" in text
+    # and so does the PDF sent to the customer, with the closing balance in figures and 大写
+    with page.expect_download() as info:
+        page.click("#statement-pdf")
+    assert re.fullmatch(
+        rf"statement-{customer.code}-\d{{8}}-\d{{8}}\.pdf", info.value.suggested_filename
+    )
+    pdf = PdfReader(info.value.path())
+    words = "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
+    assert ret.number in words and "¥1,034.00" in words and "壹仟零叁拾肆元整" in words

@@ -150,6 +150,17 @@ def statement_of(
     )
 
 
+def all_rows(statement: Statement, section: Section) -> Iterator[Row]:
+    """Every row of a section (not only those the page shows), streamed from the database: what
+    the exports (CSV, PDF) print."""
+    if not section.count:
+        return
+    places = amount_places()
+    entries = entries_of(statement.customer, statement.date_from, statement.date_to, section.kind)
+    for e in entries.iterator(chunk_size=500):
+        yield _row(e, places)
+
+
 def csv_headers() -> list[str]:
     return [_("Section"), _("Date"), _("Document"), _("Order"), _("Detail"), _("Amount")]
 
@@ -158,22 +169,18 @@ def csv_rows(statement: Statement) -> Iterator[list[Any]]:
     """Every row of the statement (not only those the page shows), streamed from the database;
     amounts signed as they move the balance (credits and payments negative)."""
     s = statement
-    places = amount_places()
     yield [_("Opening balance"), s.date_from.isoformat(), "", "", "", f"{s.opening:f}"]
     for section in s.sections:
         sign = 1 if section.kind == EntryKind.INVOICE else -1
-        if section.count:
-            entries = entries_of(s.customer, s.date_from, s.date_to, section.kind)
-            for e in entries.iterator(chunk_size=500):
-                r = _row(e, places)
-                yield [
-                    section.label,
-                    r.on.isoformat(),
-                    neutralise(r.number),
-                    neutralise(r.order),
-                    neutralise(r.detail),
-                    f"{sign * r.amount:f}",
-                ]
+        for r in all_rows(s, section):
+            yield [
+                section.label,
+                r.on.isoformat(),
+                neutralise(r.number),
+                neutralise(r.order),
+                neutralise(r.detail),
+                f"{sign * r.amount:f}",
+            ]
         yield [
             _("Total: %(s)s") % {"s": section.label},
             "",

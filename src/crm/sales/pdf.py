@@ -1,5 +1,5 @@
-"""Printable quotes in Chinese (SAL-4): reportlab with its built-in CID font STSong-Light, so
-no font file ships with the app and the PDF opens in any reader in China."""
+"""Printable quotes in Chinese (SAL-4): the font, page and paragraph styles are shared with
+the other printable documents (crm.core.pdf)."""
 
 from decimal import Decimal
 from io import BytesIO
@@ -8,21 +8,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.core.pdf import a4_document, fmt, para, styles
+
 from .amount_words import rmb_upper
-
-FONT = "STSong-Light"
-
-
-def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def _fmt(value: Decimal, places: int = 2) -> str:
-    return f"{value:,.{places}f}"
 
 
 def _qty(value: Decimal) -> str:
@@ -33,33 +21,17 @@ def _qty(value: Decimal) -> str:
 def quote_pdf(quote: Any, lines: list[Any], *, company: str, places: int = 2) -> bytes:
     """The quote as a PDF: company header, customer, lines, totals in figures and 大写金额."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer, Table, TableStyle
 
-    _register_font()
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=13)
-    title = ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=1)
-    head = ParagraphStyle("head", parent=base, fontSize=12, leading=16, alignment=1)
-    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
+    st = styles()
+    base, title, head, small = st.base, st.title, st.head, st.small
 
-    def p(text: Any, style: ParagraphStyle = base) -> Paragraph:
-        from xml.sax.saxutils import escape
-
-        return Paragraph(escape(str(text)), style)
+    def p(text: Any, style: Any = base) -> Any:
+        return para(text, style)
 
     buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{_('Quote')} {quote.label}",
-        author=company,
-    )
+    doc = a4_document(buffer, title=f"{_('Quote')} {quote.label}", author=company)
     story: list[Any] = [p(company, title), p(_("Quotation"), head), Spacer(1, 4 * mm)]
     contact = quote.contact
     info = [
@@ -97,12 +69,12 @@ def quote_pdf(quote: Any, lines: list[Any], *, company: str, places: int = 2) ->
                 p(f"{line.product.code} {line.description or line.product.name}", small),
                 p(line.unit, small),
                 p(_qty(line.quantity), small),
-                p(_fmt(line.unit_price, 4 if line.unit_price % Decimal("0.01") else 2), small),
+                p(fmt(line.unit_price, 4 if line.unit_price % Decimal("0.01") else 2), small),
                 p(_qty(line.discount_pct), small),
                 p(_qty(line.tax_rate), small),
-                p(_fmt(line.net_amount, places), small),
-                p(_fmt(line.tax_amount, places), small),
-                p(_fmt(line.gross_amount, places), small),
+                p(fmt(line.net_amount, places), small),
+                p(fmt(line.tax_amount, places), small),
+                p(fmt(line.gross_amount, places), small),
             ]
         )
     widths = [8, 52, 12, 16, 18, 13, 13, 18, 14, 18]
@@ -118,9 +90,9 @@ def quote_pdf(quote: Any, lines: list[Any], *, company: str, places: int = 2) ->
     )
     story += [table, Spacer(1, 4 * mm)]
     totals = [
-        [p(_("Net amount")), p(_fmt(quote.net_amount, places))],
-        [p(_("Tax")), p(_fmt(quote.tax_amount, places))],
-        [p(_("Total (CNY)")), p("¥" + _fmt(quote.gross_amount, places))],
+        [p(_("Net amount")), p(fmt(quote.net_amount, places))],
+        [p(_("Tax")), p(fmt(quote.tax_amount, places))],
+        [p(_("Total (CNY)")), p("¥" + fmt(quote.gross_amount, places))],
         [p(_("Total in words")), p(rmb_upper(quote.gross_amount))],
     ]
     tt = Table(totals, colWidths=[35 * mm, 145 * mm])

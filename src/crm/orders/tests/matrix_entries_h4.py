@@ -1,7 +1,8 @@
 """The customer's receivables statement in the access matrix (see crm.testing.matrix): the
 target is a WEST customer with a return (a credit) on its ledger. Whoever sees
 the customer and has the sales view right reads it; the CSV export also needs the sales export
-right and the export special (admin, leadership, the west's manager, finance)."""
+right and the export special (admin, leadership, the west's manager, finance), and so does
+its PDF (the same rows, for sending to the customer)."""
 
 from typing import Any
 
@@ -33,6 +34,16 @@ page(
     "customer receivables statement csv",
     "GET",
     "/orders/receivables/statement/{id}/?format=csv",
+    module=SALES,
+    action=Special.EXPORT.value,
+    allowed=EXPORTERS,
+    forbidden=READERS - EXPORTERS,
+    target=west_customer_with_ledger,
+)
+page(
+    "customer receivables statement pdf",
+    "GET",
+    "/orders/receivables/statement/{id}/?format=pdf",
     module=SALES,
     action=Special.EXPORT.value,
     allowed=EXPORTERS,

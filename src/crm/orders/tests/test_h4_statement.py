@@ -2,7 +2,6 @@
 (date, return number, order, amount); opening + invoices − payments − credits = closing, and
 the closing balance is the ledger's balance; the page, its CSV export and who may see them."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,8 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from crm.orders import services_receivables, services_shipping, statement
-from crm.orders.models import SalesOrder
+from crm.orders import statement
 from crm.orders.selectors_receivables import balance_of
 
 pytestmark = pytest.mark.usefixtures("demo_once")
@@ -19,43 +17,6 @@ pytestmark = pytest.mark.usefixtures("demo_once")
 
 def _days(n: int) -> Any:
     return timezone.localdate() + timedelta(days=n)
-
-
-@pytest.fixture
-def ledger(
-    make_order: Callable[..., SalesOrder],
-    confirmed: Callable[[SalesOrder], SalesOrder],
-    rep_west: Any,
-    west_customer: Any,
-    finance: Any,
-) -> dict[str, Any]:
-    """Before the period: an invoice of 1,130 (10 × 100 + 13 %). In it: an order shipped and
-    invoiced (2,260), a payment of 1,000 and a return of 2 units (226 credited)."""
-    old = confirmed(make_order(rep_west, west_customer, "10"))
-    services_receivables.invoice_create(order=old, actor=finance, issue_date=_days(-60))
-    order = confirmed(make_order(rep_west, west_customer, "20"))
-    line = order.lines.get()
-    services_shipping.shipment_create(
-        order=order, actor=rep_west, quantities={line.pk: Decimal("20")}, shipped_on=_days(-10)
-    )
-    invoice = services_receivables.invoice_create(
-        order=order, actor=finance, issue_date=_days(-9), fapiao_number="04401234"
-    )
-    payment = services_receivables.payment_create(
-        customer=west_customer,
-        actor=finance,
-        amount=Decimal("1000"),
-        received_on=_days(-5),
-        reference="回单 88",
-    )
-    ret = services_shipping.return_create(
-        order=order,
-        actor=rep_west,
-        quantities={line.pk: Decimal("2")},
-        reason="包装破损",
-        returned_on=_days(-3),
-    )
-    return {"order": order, "invoice": invoice, "payment": payment, "return": ret}
 
 
 def test_returns_are_their_own_section_and_the_closing_balance_is_the_ledger(
