@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.core.bulk import (
+    MissingReference,
+    References,
     Spool,
     Writer,
     columns,
@@ -20,6 +22,7 @@ from crm.core.bulk import (
     defaults,
     gin_deferred,
     reserve_ids,
+    triggers_off,
 )
 from crm.core.errors import Conflict
 from crm.core.models import AuditAction, AuditEntry
@@ -82,6 +85,8 @@ class _CustomerRows:
         self.content_type = ContentType.objects.get_for_model(Customer).pk
         self.number = next_code_number()
         self.created = 0
+        self.references = References(Customer)
+        self.history_references = References(AuditEntry, with_id=False)
 
     def make(self, batch: list[list[Any]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         from .imports import CODE_MARK
@@ -114,10 +119,28 @@ class _CustomerRows:
         self.created += len(customers)
         return customers, history
 
+    def references_of(
+        self, customers: list[tuple[Any, ...]], history: list[tuple[Any, ...]]
+    ) -> dict[tuple[str, str], set[Any]]:
+        refs = self.references.of(customers)
+        for key, values in self.history_references.of(history).items():
+            refs.setdefault(key, set()).update(values)
+        return refs
+
     def write(self, batch: list[list[Any]]) -> None:
         customers, history = self.make(batch)
         Writer(Customer).write(customers)
         Writer(AuditEntry, with_id=False).write(history)
+
+
+def _gone() -> Conflict:
+    return Conflict(
+        _(
+            "An owner, unit or list entry named in the file was deleted meanwhile; nothing "
+            "was imported. Run the import again."
+        ),
+        code="import_conflict",
+    )
 
 
 def _conflict() -> Conflict:
@@ -130,22 +153,35 @@ def _conflict() -> Conflict:
     )
 
 
+def _refused(exc: IntegrityError) -> Exception:
+    """What an import is told when the database refuses its rows: a row they name was deleted,
+    or a code or credit code was taken meanwhile (anything else is a fault, raised as is)."""
+    state, text = getattr(exc.__cause__, "sqlstate", ""), str(exc)
+    if isinstance(exc, MissingReference) or state == "23503" or "FOREIGN KEY" in text:
+        return _gone()
+    if state == "23505" or "UNIQUE constraint" in text:
+        return _conflict()
+    return exc
+
+
 def customers_import(*, actor: Any, rows: Iterable[list[Any]]) -> int:
     """Create customers from rows checked by crm.customers.imports: values in the order of
     `imports.PREPARED`, `imports.CODE_MARK` standing for the code in the search key. All or
     none: one transaction of COPY (PostgreSQL) or batched INSERTs, with a history entry per
-    customer; a USCC or code taken meanwhile fails the whole import (Conflict)."""
+    customer; a USCC or code taken, or a referenced row deleted, meanwhile fails the whole
+    import (Conflict)."""
     try:
         with transaction.atomic(), gin_deferred(Customer):
             out = _CustomerRows(actor)
             for batch in _batches(rows, IMPORT_BATCH):
                 out.write(batch)
-    except IntegrityError:
-        raise _conflict() from None
+    except IntegrityError as exc:
+        raise _refused(exc) from None
     return out.created
 
 
 _COMMIT, _ABORT = "commit", "abort"
+_Part = tuple[str, str, int, dict[tuple[str, str], set[Any]]]
 
 
 class CustomerStream:
@@ -166,8 +202,8 @@ class CustomerStream:
         self.actor = actor
         self.buffer: list[list[Any]] = []
         self.spool: Spool | None = None
-        # (customers, history) in COPY's format and how many; or the end (_COMMIT, _ABORT)
-        self.queue: Queue[tuple[str, str, int] | str] = Queue(maxsize=QUEUED)
+        # (customers, history) in COPY's format, how many, the rows they refer to; or the end
+        self.queue: Queue[_Part | str] = Queue(maxsize=QUEUED)
         self.thread: Thread | None = None
         self.error: BaseException | None = None
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -188,7 +224,8 @@ class CustomerStream:
             self.spool.put(rows)
         elif self.error is None:
             customers, history = self.rows.make(rows)
-            self.queue.put((copy_text(customers), copy_text(history), len(rows)))
+            refs = self.rows.references_of(customers, history)
+            self.queue.put((copy_text(customers), copy_text(history), len(rows), refs))
 
     def commit(self) -> int:
         self.flush()
@@ -198,7 +235,7 @@ class CustomerStream:
             return created
         self._end(_COMMIT)
         if isinstance(self.error, IntegrityError):
-            raise _conflict()
+            raise _refused(self.error)
         if self.error is not None:
             raise self.error
         return self.rows.created
@@ -219,17 +256,19 @@ class CustomerStream:
     def _run(self) -> None:
         """The writer thread: one transaction on its own connection, kept or rolled back.
         Whatever the server can do while rows are still being checked it does then: foreign
-        keys are checked row by row, not at the commit, and the trigram index takes the new
-        rows whenever the thread has nothing else to send."""
+        keys are checked as the rows come, not at the commit — once per referenced row when
+        the role may turn the per-row triggers off —, and the trigram index takes the new rows
+        whenever the thread has nothing else to send."""
         end = ""  # what the checking thread asked for at the end: _COMMIT or _ABORT
         try:
             with transaction.atomic(), gin_deferred(Customer) as merge:
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                checks_references = triggers_off()
                 customers, history = Writer(Customer), Writer(AuditEntry, with_id=False)
                 written = merged = 0
                 while not end:
-                    parts: list[tuple[str, str, int]] = []
+                    parts: list[_Part] = []
                     while not end:  # what waits besides goes in the same COPY
                         item = self.queue.get()
                         if isinstance(item, str):
@@ -239,6 +278,9 @@ class CustomerStream:
                         if self.queue.empty():
                             break
                     if parts:
+                        if checks_references:
+                            for part in parts:
+                                self.rows.references.lock(part[3])
                         customers.copy("".join(p[0] for p in parts))
                         history.copy("".join(p[1] for p in parts))
                         written += sum(p[2] for p in parts)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -31,3 +32,33 @@ def test_vacuum_is_skipped_inside_a_transaction(db: Any) -> None:
     with CaptureQueriesContext(connection) as ctx:
         bulk.vacuum_analyze([OrgUnit])
     assert ctx.captured_queries == []
+
+
+def test_copy_line_escapes_what_copy_text_format_needs() -> None:
+    # the fast path joins first and checks the whole line; each special must fall back
+    specials = ["a\\b", "tab\there", "line\nbreak", "cr\rhere", "\\N", "ends with \\"]
+    for text in specials:
+        special = (1, text, None, "plain")
+        assert bulk.copy_line(special) == "\t".join(map(bulk.copy_value, special))
+        assert bulk.copy_line(special).count("\t") == 3
+    when = timezone.now()
+    row = (7, "中文", None, True, when, "", None)
+    assert bulk.copy_line(row) == f"7\t中文\t\\N\tTrue\t{when}\t\t\\N"
+    assert bulk.copy_text([row, row]) == (bulk.copy_line(row) + "\n") * 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FOR KEY SHARE: PostgreSQL")
+def test_references_are_locked_once_and_missing_ones_refused(demo: Any) -> None:
+    units = list(OrgUnit.objects.order_by("pk")[:2])
+    refs = bulk.References(OrgUnit)
+    at = bulk.columns(OrgUnit).index("parent_id")
+    width = len(bulk.columns(OrgUnit))
+    rows = [tuple(u.pk if i == at else None for i in range(width)) for u in units]
+    assert refs.of(rows) == {("org_orgunit", "id"): {units[0].pk, units[1].pk}}
+    refs.lock({("org_orgunit", "id"): {units[0].pk}})
+    with CaptureQueriesContext(connection) as ctx:
+        refs.lock({("org_orgunit", "id"): {units[0].pk}})  # locked already in this transaction
+        with pytest.raises(bulk.MissingReference):
+            refs.lock({("org_orgunit", "id"): {units[1].pk, 10**9}})
+    assert len(ctx.captured_queries) == 1
+    assert "FOR KEY SHARE" in ctx.captured_queries[0]["sql"]

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
-from crm.core.errors import ValidationFailed
+from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import AuditEntry, Job
-from crm.customers import importfiles, imports, services
+from crm.customers import importfiles, imports, services, services_import
 from crm.customers.models import Choice, Contact, Customer
 from crm.customers.normalise import normalise_name
 
@@ -125,6 +125,24 @@ def test_text_with_tabs_newlines_and_backslashes_is_written_as_is(mgr_east: Any)
     job = run(mgr_east, SimpleUploadedFile("c.csv", buffer.getvalue().encode("utf-8")))
     assert job.status == "succeeded", job.result
     assert Customer.objects.get(name="制表符公司").cooperation_history == history
+
+
+def test_a_credit_code_taken_before_the_write_fails_the_whole_import(mgr_east: Any) -> None:
+    # the rows wait in a spool here (SQLite, or inside a transaction): the write is refused
+    # as a whole, with the import's own message rather than the database's
+    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
+    row |= {"credit_limit": "0", "status": "prospect", "search_text": "k"}
+    row |= {"owner_id": mgr_east.pk, "org_unit_id": mgr_east.unit_id}
+    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
+    rows = [row | {"name": "先写的公司"}, row | {"name": "后写的公司", "uscc": VALID_USCC}]
+    services.customer_create(actor=mgr_east, name="已有的公司", uscc=VALID_USCC)
+    with services_import.CustomerStream(mgr_east) as stream:
+        for r in rows:
+            stream.put([r[k] for k in imports.PREPARED])
+        with pytest.raises(Conflict) as refused, transaction.atomic():
+            stream.commit()
+    assert refused.value.message == services_import._conflict().message
+    assert not Customer.objects.filter(name__in=["先写的公司", "后写的公司"]).exists()
 
 
 @pytest.mark.parametrize(
