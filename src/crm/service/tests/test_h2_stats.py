@@ -64,14 +64,16 @@ def _random_tickets(rng: random.Random, n: int, delete_customers: int = 3) -> li
             first_response_state=rng.choice(STATES),
             resolution_state=rng.choice(STATES),
         )
-        if rng.random() < 0.15:  # the first local minutes of a month: its start in UTC
+        if i == 0:  # this month always has one, even in its first minutes
+            created = now
+        elif rng.random() < 0.15:  # the first local minutes of a month: its start in UTC
             local = timezone.localtime(now - timedelta(days=31 * rng.randint(0, 13)))
             start = local.replace(day=1, hour=0, minute=rng.randint(0, 59))
-            created = start
+            created = min(start, now)  # not in the future when the test runs at 00:0x
         else:
             created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 425))
         Ticket.all_objects.filter(pk=t.pk).update(
-            created_at=created, is_deleted=rng.random() < 0.05
+            created_at=created, is_deleted=i > 0 and rng.random() < 0.05
         )
         if rng.random() < 0.4:
             done = rng.random() < 0.7
