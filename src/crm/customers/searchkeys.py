@@ -140,26 +140,10 @@ def text_key(text: str) -> str:
     return f"{text} {full} {initials}".lower()
 
 
-# Digits and what people type between them in a phone number: 021-1234 5678, (021)…, +86…
-_PHONE_TYPED = re.compile(r"[\d\s()（）+\-.]+")
-
-
 def phone_key(phone: str) -> str:
-    """A phone's key: its digits, which `phone_digits` also makes of a query typed with
-    separators; as typed too when it holds more (转 8001, ext. 8001). One form instead of two
-    keeps ≈ 13 trigrams per phone out of the search index."""
+    digits = _NON_DIGIT.sub("", phone or "")
     plain = (phone or "").strip().lower()
-    digits = _NON_DIGIT.sub("", plain)
-    if _PHONE_TYPED.fullmatch(plain) or not plain:
-        return digits
-    return f"{plain} {digits}".strip()
-
-
-def phone_digits(term: str) -> str:
-    """The digits of a query word written like a phone with separators ("021-5555"), else ""."""
-    if term.isdigit() or not _PHONE_TYPED.fullmatch(term):
-        return ""
-    return _NON_DIGIT.sub("", term)
+    return plain if digits == plain else f"{plain} {digits}".strip()
 
 
 def build_key(

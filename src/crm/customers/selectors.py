@@ -19,7 +19,7 @@ from crm.core.pagination import COUNT_CAP, Page, paginate
 from crm.org.models import OrgUnit
 
 from .models import Choice, ChoiceKind, Contact, Customer, Interaction, Merge, SavedFilter
-from .searchkeys import phone_digits, query_terms
+from .searchkeys import query_terms
 
 SENSITIVE_FIELDS = ("tax_id", "bank_account", "credit_level")
 
@@ -78,15 +78,10 @@ def _scoped_customers(user: Any) -> QuerySet[Customer]:
 
 
 def search_q(search: str) -> Q:
-    """Every word of the query must occur in the search column (pinyin, 繁简, phones). A
-    phone typed with separators also matches its digits, as keys hold phones (older keys hold
-    the typed form too)."""
+    """Every word of the query must occur in the search column (pinyin, 繁简, phones)."""
     q = Q()
     for term in query_terms(search):
-        word = Q(search_text__contains=term)
-        if digits := phone_digits(term):
-            word |= Q(search_text__contains=digits)
-        q &= word
+        q &= Q(search_text__contains=term)
     return q
 
 

@@ -117,29 +117,3 @@ def test_name_keys_equal_a_plain_scan() -> None:
             + rng.choice(["集团股份有限公司", "有限公司", "厂", "Co., Ltd", "公司", ""])
         )
     assert [normalise.normalise_name(t) for t in texts] == [reference_name_key(t) for t in texts]
-
-
-@pytest.mark.parametrize(
-    ("phone", "key"),
-    [
-        ("021-12345678", "02112345678"),
-        ("(021) 1234 5678", "02112345678"),
-        ("+86 138-0013-8000", "8613800138000"),
-        ("13800138000", "13800138000"),
-        ("021-1234567转801", "021-1234567转801 0211234567801"),  # an extension: as typed too
-        ("", ""),
-    ],
-)
-def test_phone_key_holds_the_digits_and_more_only_when_typed_with_more(
-    phone: str, key: str
-) -> None:
-    assert searchkeys.phone_key(phone) == key
-
-
-@pytest.mark.parametrize(
-    ("term", "digits"),
-    [("021-5555", "0215555"), ("(021)5555", "0215555"), ("+86", "86"), ("0215555", "")],
-)
-def test_a_query_typed_like_a_phone_also_looks_for_its_digits(term: str, digits: str) -> None:
-    assert searchkeys.phone_digits(term) == digits
-    assert searchkeys.phone_digits("c-001") == ""  # not only digits and separators
