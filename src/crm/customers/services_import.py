@@ -153,15 +153,15 @@ def _conflict() -> Conflict:
     )
 
 
-def _refused(exc: IntegrityError) -> Exception:
+def _refused(exc: IntegrityError) -> Conflict | None:
     """What an import is told when the database refuses its rows: a row they name was deleted,
-    or a code or credit code was taken meanwhile (anything else is a fault, raised as is)."""
+    or a code or credit code was taken meanwhile. None for anything else: a fault."""
     state, text = getattr(exc.__cause__, "sqlstate", ""), str(exc)
     if isinstance(exc, MissingReference) or state == "23503" or "FOREIGN KEY" in text:
         return _gone()
     if state == "23505" or "UNIQUE constraint" in text:
         return _conflict()
-    return exc
+    return None
 
 
 def customers_import(*, actor: Any, rows: Iterable[list[Any]]) -> int:
@@ -176,7 +176,9 @@ def customers_import(*, actor: Any, rows: Iterable[list[Any]]) -> int:
             for batch in _batches(rows, IMPORT_BATCH):
                 out.write(batch)
     except IntegrityError as exc:
-        raise _refused(exc) from None
+        if (refused := _refused(exc)) is not None:
+            raise refused from None
+        raise
     return out.created
 
 
@@ -234,8 +236,8 @@ class CustomerStream:
             self.spool.close()
             return created
         self._end(_COMMIT)
-        if isinstance(self.error, IntegrityError):
-            raise _refused(self.error)
+        if isinstance(self.error, IntegrityError) and (refused := _refused(self.error)) is not None:
+            raise refused
         if self.error is not None:
             raise self.error
         return self.rows.created

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from crm.core.errors import Conflict
 from crm.core.models import AuditEntry
@@ -130,3 +130,18 @@ def test_the_written_tables_have_no_triggers_but_foreign_keys() -> None:
             [[Customer._meta.db_table, AuditEntry._meta.db_table]],
         )
         assert cursor.fetchall() == []
+
+
+def test_a_fault_in_the_rows_is_not_reported_as_a_conflict(importer: User) -> None:
+    # a NOT NULL column left empty is the program's fault: raised as is, not "run it again"
+    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
+    row |= {"name": "缺列的公司", "credit_limit": "0", "status": "prospect", "tax_id": None}
+    row |= {"owner_id": importer.pk, "org_unit_id": importer.unit_id, "search_text": "k"}
+    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
+    with CustomerStream(importer) as stream:
+        stream.put([row[k] for k in imports.PREPARED])
+        stream.flush()
+        with pytest.raises(IntegrityError):
+            stream.commit()
+    assert not Customer.objects.filter(name="缺列的公司").exists()
+    assert not writers()
