@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from crm.customers import services
+from crm.customers import imports, services
 from crm.customers.models import Customer
 
 VALID_USCC = "91110000600037341L"
@@ -30,3 +30,13 @@ def east_customer(make_customer: Any, rep_east: Any) -> Customer:
 @pytest.fixture
 def west_customer(make_customer: Any, rep_west: Any) -> Customer:
     return make_customer(rep_west, name="成都蜀能贸易有限公司", short_name="蜀能")
+
+
+def checked_row(owner: Any, **values: Any) -> list[Any]:
+    """A row as crm.customers.imports checks it (`imports.PREPARED` order), for writing tests:
+    an empty prospect owned by `owner`, with `values` over it."""
+    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
+    row |= {"credit_limit": "0", "status": "prospect", "search_text": "k"}
+    row |= {"owner_id": owner.pk, "org_unit_id": owner.unit_id}
+    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
+    return [(row | values)[k] for k in imports.PREPARED]

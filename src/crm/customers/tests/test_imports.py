@@ -16,7 +16,7 @@ from crm.customers import importfiles, imports, services, services_import
 from crm.customers.models import Choice, Contact, Customer
 from crm.customers.normalise import normalise_name
 
-from .conftest import OTHER_USCC, VALID_USCC
+from .conftest import OTHER_USCC, VALID_USCC, checked_row
 
 pytestmark = pytest.mark.usefixtures("demo_once")
 
@@ -130,15 +130,10 @@ def test_text_with_tabs_newlines_and_backslashes_is_written_as_is(mgr_east: Any)
 def test_a_credit_code_taken_before_the_write_fails_the_whole_import(mgr_east: Any) -> None:
     # the rows wait in a spool here (SQLite, or inside a transaction): the write is refused
     # as a whole, with the import's own message rather than the database's
-    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
-    row |= {"credit_limit": "0", "status": "prospect", "search_text": "k"}
-    row |= {"owner_id": mgr_east.pk, "org_unit_id": mgr_east.unit_id}
-    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
-    rows = [row | {"name": "先写的公司"}, row | {"name": "后写的公司", "uscc": VALID_USCC}]
     services.customer_create(actor=mgr_east, name="已有的公司", uscc=VALID_USCC)
     with services_import.CustomerStream(mgr_east) as stream:
-        for r in rows:
-            stream.put([r[k] for k in imports.PREPARED])
+        stream.put(checked_row(mgr_east, name="先写的公司"))
+        stream.put(checked_row(mgr_east, name="后写的公司", uscc=VALID_USCC))
         with pytest.raises(Conflict) as refused, transaction.atomic():
             stream.commit()
     assert refused.value.message == services_import._conflict().message

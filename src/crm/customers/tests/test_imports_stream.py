@@ -18,6 +18,8 @@ from crm.org.demo import load_demo
 from crm.org.models import User
 from crm.testing.fixtures import DEMO_PASSWORD
 
+from .conftest import checked_row
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -44,6 +46,16 @@ def run(user: User, lines: list[str]) -> Any:
     return imports.import_start(
         user=user, kind="customers", upload=upload(lines), mapping=None, dry_run=False
     )
+
+
+def refused(user: User, row: list[Any], expected: type[Exception] = Conflict) -> Any:
+    """What the commit of a one-row stream raises (it must raise `expected`)."""
+    with CustomerStream(user) as stream:
+        stream.put(row)
+        stream.flush()
+        with pytest.raises(expected) as info:
+            stream.commit()
+    return info.value
 
 
 def writers() -> list[threading.Thread]:
@@ -80,16 +92,8 @@ def test_an_error_in_the_last_row_writes_nothing(importer: User) -> None:
 
 def test_a_credit_code_taken_meanwhile_fails_the_whole_import(importer: User) -> None:
     taken = services.customer_create(actor=importer, name="先来的公司", uscc="91110000600037341L")
-    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
-    row |= {"name": "后到的公司", "uscc": taken.uscc, "credit_limit": "0", "status": "prospect"}
-    row |= {"owner_id": importer.pk, "org_unit_id": importer.unit_id, "search_text": "k"}
-    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
-    with CustomerStream(importer) as stream:
-        stream.put([row[k] for k in imports.PREPARED])
-        stream.flush()
-        with pytest.raises(Conflict) as refused:
-            stream.commit()
-    assert refused.value.message == services_import._conflict().message
+    error = refused(importer, checked_row(importer, name="后到的公司", uscc=taken.uscc))
+    assert error.message == services_import._conflict().message
     assert not Customer.objects.filter(name="后到的公司").exists()
     assert not writers()
 
@@ -104,18 +108,9 @@ def test_a_list_entry_deleted_meanwhile_fails_the_whole_import(
     if triggers:
         monkeypatch.setattr(services_import, "triggers_off", lambda: False)
     gone = Choice.objects.create(kind="industry", label="刚删除的行业")
-    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
-    row |= {"name": "引用已删除条目的公司", "credit_limit": "0", "status": "prospect"}
-    row |= {"owner_id": importer.pk, "org_unit_id": importer.unit_id, "search_text": "k"}
-    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
-    row["industry_id"] = gone.pk
+    row = checked_row(importer, name="引用已删除条目的公司", industry_id=gone.pk)
     gone.delete()
-    with CustomerStream(importer) as stream:
-        stream.put([row[k] for k in imports.PREPARED])
-        stream.flush()
-        with pytest.raises(Conflict) as refused:
-            stream.commit()
-    assert refused.value.message == services_import._gone().message
+    assert refused(importer, row).message == services_import._gone().message
     assert not Customer.objects.filter(name="引用已删除条目的公司").exists()
     assert not writers()
 
@@ -134,14 +129,6 @@ def test_the_written_tables_have_no_triggers_but_foreign_keys() -> None:
 
 def test_a_fault_in_the_rows_is_not_reported_as_a_conflict(importer: User) -> None:
     # a NOT NULL column left empty is the program's fault: raised as is, not "run it again"
-    row: dict[str, Any] = dict.fromkeys(imports.PREPARED, "")
-    row |= {"name": "缺列的公司", "credit_limit": "0", "status": "prospect", "tax_id": None}
-    row |= {"owner_id": importer.pk, "org_unit_id": importer.unit_id, "search_text": "k"}
-    row |= {f"{k}_id": None for k in services.CHOICE_FIELDS}
-    with CustomerStream(importer) as stream:
-        stream.put([row[k] for k in imports.PREPARED])
-        stream.flush()
-        with pytest.raises(IntegrityError):
-            stream.commit()
+    refused(importer, checked_row(importer, name="缺列的公司", tax_id=None), IntegrityError)
     assert not Customer.objects.filter(name="缺列的公司").exists()
     assert not writers()
