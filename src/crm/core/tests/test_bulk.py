@@ -47,7 +47,9 @@ def test_copy_line_escapes_what_copy_text_format_needs() -> None:
     assert bulk.copy_text([row, row]) == (bulk.copy_line(row) + "\n") * 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="FOR KEY SHARE: PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks FOR KEY SHARE exist only on PostgreSQL"
+)
 def test_references_are_locked_once_and_missing_ones_refused(demo: Any) -> None:
     units = list(OrgUnit.objects.order_by("pk")[:2])
     refs = bulk.References(OrgUnit)

@@ -30,23 +30,14 @@ page(
     allowed=READERS,
     target=west_customer_with_ledger,
 )
-page(
-    "customer receivables statement csv",
-    "GET",
-    "/orders/receivables/statement/{id}/?format=csv",
-    module=SALES,
-    action=Special.EXPORT.value,
-    allowed=EXPORTERS,
-    forbidden=READERS - EXPORTERS,
-    target=west_customer_with_ledger,
-)
-page(
-    "customer receivables statement pdf",
-    "GET",
-    "/orders/receivables/statement/{id}/?format=pdf",
-    module=SALES,
-    action=Special.EXPORT.value,
-    allowed=EXPORTERS,
-    forbidden=READERS - EXPORTERS,
-    target=west_customer_with_ledger,
-)
+for statement_format in ("csv", "pdf"):  # the same data: the same rights
+    page(
+        f"customer receivables statement {statement_format}",
+        "GET",
+        f"/orders/receivables/statement/{{id}}/?format={statement_format}",
+        module=SALES,
+        action=Special.EXPORT.value,
+        allowed=EXPORTERS,
+        forbidden=READERS - EXPORTERS,
+        target=west_customer_with_ledger,
+    )
