@@ -28,6 +28,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from crm.core.models import JobStatus  # noqa: E402
@@ -94,6 +95,22 @@ def run(user: User, path: Path, dry_run: bool) -> float:
     return seconds
 
 
+def server_counters() -> dict[str, int]:
+    """PostgreSQL's WAL and checkpoint counters (cluster-wide); empty elsewhere. After a
+    checkpoint the next change of each page writes the whole page to the WAL: most of an
+    import's WAL, though at stop 15 not what limited its speed (bench/README.md)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w.wal_bytes::bigint, w.wal_fpi, w.wal_buffers_full,"
+            " b.checkpoints_timed + b.checkpoints_req"
+            " FROM pg_stat_wal w, pg_stat_bgwriter b"
+        )
+        row = cursor.fetchone()
+    return dict(zip(("wal_bytes", "fpi", "buffers_full", "checkpoints"), row, strict=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -110,7 +127,9 @@ def main() -> None:
         if profiler:
             profiler.enable()
         check = run(admin, path, dry_run=True)
+        before = server_counters()
         write = run(admin, path, dry_run=False)
+        after = server_counters()
         if profiler:
             profiler.disable()
             stats = pstats.Stats(profiler)
@@ -123,6 +142,13 @@ def main() -> None:
         f"| {args.rows / write:,.0f} |"
     )
     print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    if before:
+        d = {k: after[k] - before[k] for k in before}
+        print(
+            f"import: WAL {d['wal_bytes'] / 2**20:,.0f} MiB, {d['fpi']:,} full-page images, "
+            f"WAL buffers full {d['buffers_full']:,} times, {d['checkpoints']} checkpoint(s) "
+            "begun (whole cluster)"
+        )
 
 
 if __name__ == "__main__":

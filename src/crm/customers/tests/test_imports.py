@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -85,6 +86,20 @@ def test_imported_customers_carry_every_derived_column(mgr_east: Any) -> None:
     a = Customer.objects.get(name="上海导入甲化工有限公司")
     assert "shdrjhgyxgs" in a.search_text or "drj" in a.search_text
     assert AuditEntry.objects.filter(object_id=str(a.pk), action="create").exists()
+
+
+def test_credit_limits_are_written_as_typed(mgr_east: Any) -> None:
+    lines = ["名称,信用额度", '额度甲公司,"1,234.5"', "额度乙公司,98765.4321", "额度丙公司,"]
+    job = run(mgr_east, csv_file(lines))
+    assert job.status == "succeeded", job.error
+    limits = dict(
+        Customer.objects.filter(name__startswith="额度").values_list("name", "credit_limit")
+    )
+    assert limits == {
+        "额度甲公司": Decimal("1234.5"),
+        "额度乙公司": Decimal("98765.4321"),
+        "额度丙公司": Decimal("0"),
+    }
 
 
 def test_imported_keys_equal_what_the_create_service_computes(mgr_east: Any) -> None:

@@ -2,6 +2,7 @@
 own connection writes the checked rows while the rest are checked; all or none still holds."""
 
 import threading
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -78,6 +79,26 @@ def test_rows_are_written_while_the_file_is_checked(importer: User) -> None:
     history = AuditEntry.objects.filter(content_type__model="customer", object_id__in=ids)
     assert history.filter(action="create", actor=importer).count() == ROWS
     assert not writers()
+
+
+def test_credit_limits_are_copied_as_checked(importer: User) -> None:
+    with CustomerStream(importer) as stream:
+        for name, limit in (
+            ("额度甲公司", "1234.5"),
+            ("额度乙公司", "98765.4321"),
+            ("额度丙公司", "0"),
+        ):
+            stream.put(checked_row(importer, name=name, credit_limit=limit))
+        stream.flush()
+        assert stream.commit() == 3
+    limits = dict(
+        Customer.objects.filter(name__startswith="额度").values_list("name", "credit_limit")
+    )
+    assert limits == {
+        "额度甲公司": Decimal("1234.5"),
+        "额度乙公司": Decimal("98765.4321"),
+        "额度丙公司": Decimal("0"),
+    }
 
 
 def test_an_error_in_the_last_row_writes_nothing(importer: User) -> None:
