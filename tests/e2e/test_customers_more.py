@@ -99,6 +99,74 @@ def test_reassign_all_customers_of_a_rep(page: Page) -> None:
     assert Customer.objects.filter(owner=taking).count() == 3
 
 
+def test_owners_are_searched_when_there_are_many(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the select limit, the owner filter and the reassign fields are searched: type,
+    pick from what matches, filter and reassign as with the full selects."""
+    from crm.customers import services, views
+    from crm.customers.models import Customer
+    from crm.org.models import User
+
+    monkeypatch.setattr(views, "OWNER_SELECT_LIMIT", 1)  # the server runs in this process
+    leaving = User.objects.get(username="rep_east_1")
+    taking = User.objects.get(username="rep_east_2")
+    services.customer_create(actor=leaving, name="搜索负责人甲公司")
+    services.customer_create(actor=taking, name="搜索负责人乙公司")
+
+    sign_in(page, "mgr_east")
+    page.goto("/customers/")
+    page.click("button[aria-controls=more-filters]")
+    expect(page.locator("#more-filters")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator(f"#filter-owner option[value='{taking.pk}']")).to_have_count(0)
+    page.get_by_label("搜索负责人", exact=True).fill("rep_east_2")
+    expect(page.locator(f"#filter-owner option[value='{taking.pk}']")).to_have_count(1)
+    page.select_option("#filter-owner", str(taking.pk))
+    page.click("#customer-filters button[type=submit]")
+    expect(page.locator("#customer-table")).to_contain_text("搜索负责人乙公司")
+    expect(page.locator("#customer-table")).not_to_contain_text("搜索负责人甲公司")
+    # the chosen owner stays chosen on the filtered page; the search text is not in the URL
+    expect(page.locator("#filter-owner")).to_have_value(str(taking.pk))
+    assert "q=rep" not in page.url
+
+    page.goto("/customers/")
+    page.click("#reassign-open")
+    expect(page.locator("#reassign-form")).to_have_class(re.compile(r"\bshow\b"))
+    page.check("#reassign-owner")
+    page.get_by_label("搜索当前负责人").fill("rep_east_1")
+    expect(page.locator(f"#reassign-from option[value='{leaving.pk}']")).to_have_count(1)
+    page.select_option("#reassign-from", str(leaving.pk))
+    page.get_by_label("搜索新负责人").fill("无此员工")
+    expect(page.locator("#reassign-to")).to_contain_text("没有符合条件的员工")
+    page.get_by_label("搜索新负责人").fill("rep_east_2")
+    expect(page.locator(f"#reassign-to option[value='{taking.pk}']")).to_have_count(1)
+    page.select_option("#reassign-to", str(taking.pk))
+    page.click("#reassign-submit")
+    page.click("#reassign-confirm")
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert not Customer.objects.filter(owner=leaving, name__startswith="搜索负责人").exists()
+
+
+def test_the_new_customer_form_searches_its_owner(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm.customers import views
+    from crm.customers.models import Customer
+    from crm.org.models import User
+
+    monkeypatch.setattr(views, "OWNER_SELECT_LIMIT", 1)
+    taking = User.objects.get(username="rep_east_2")
+    sign_in(page, "mgr_east")
+    page.goto("/customers/new/")
+    page.fill("#id_name", "表单搜索负责人有限公司")
+    page.get_by_label("搜索负责人", exact=True).fill("rep_east_2")
+    expect(page.locator(f"#id_owner option[value='{taking.pk}']")).to_have_count(1)
+    page.select_option("#id_owner", str(taking.pk))
+    page.click("#customer-save")
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert Customer.objects.get(name="表单搜索负责人有限公司").owner == taking
+
+
 def test_module_tabs_load_when_opened_by_mouse_or_keyboard(page: Page) -> None:
     from crm.customers import services
     from crm.org.models import User

@@ -160,15 +160,26 @@ class CustomerForm(AddressForm):
         owners: Any,
         sensitive: bool,
         instance: Any = None,
+        owner_search: bool = False,
         **kwargs: Any,
     ) -> None:
+        """`owner_search`: too many employees to list; the owner select offers the chosen one
+        and the page searches the rest (customers:owners)."""
         super().__init__(*args, **kwargs)
         for name, (kind, _label) in CHOICE_FIELDS.items():
             field = self.fields[name]
             field.required = False
             current = getattr(instance, name, None) if instance is not None else None
             field.queryset = choices(kind, include=current)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        owner.queryset = owners  # type: ignore[attr-defined]
+        if owner_search:  # the queryset still decides what may be saved
+            value = str(self["owner"].value() or "")
+            chosen = owners.filter(pk=value) if value.isdigit() else owners.none()
+            owner.widget.choices = [("", "—")] + [  # type: ignore[attr-defined]
+                (u.pk, owner.label_from_instance(u))  # type: ignore[attr-defined]
+                for u in chosen
+            ]
         self.fields["units_served"].queryset = OrgUnit.objects.filter(  # type: ignore[attr-defined]
             kind__in=[UnitKind.COMPANY, UnitKind.BRANCH]
         )

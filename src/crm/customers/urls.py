@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("divisions/", views.division_options, name="divisions"),
+    path("owners/", views.owner_options, name="owners"),
     path("reassign/", views_data.customer_reassign, name="reassign"),
     path("export/", views_data.customer_export, name="export"),
     path("import/", views_import.import_upload, name="import"),

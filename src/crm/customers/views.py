@@ -32,6 +32,45 @@ def _owners(user: Any) -> Any:
     return employees_for_user(user, active=True)
 
 
+# Beyond this many active employees in scope, the list's owner fields (filter, reassign) are
+# searched (owner_options) instead of listing everyone in every select on every page.
+OWNER_SELECT_LIMIT = 100
+OWNER_MATCHES = 50
+
+
+def _too_many(owners: Any) -> bool:
+    """More employees than a select should list (one query of at most LIMIT + 1 ids)."""
+    return len(owners.values_list("pk", flat=True)[: OWNER_SELECT_LIMIT + 1]) > OWNER_SELECT_LIMIT
+
+
+def _list_owners(request: HttpRequest, selected: int | None) -> tuple[list[User], bool]:
+    """The employees the list's owner selects offer, and whether they are searched instead:
+    then only the filter's current owner is offered until the user types."""
+    owners = list(_owners(request.user).prefetch_related(None)[: OWNER_SELECT_LIMIT + 1])
+    if len(owners) <= OWNER_SELECT_LIMIT:
+        return owners, False
+    chosen = _owners(request.user).prefetch_related(None).filter(pk=selected) if selected else []
+    return list(chosen), True
+
+
+@page_view
+def owner_options(request: HttpRequest) -> HttpResponse:
+    """The options of an owner select of the list (htmx, as the user types): active employees
+    in the user's scope whose name, username, phone or e-mail holds the text."""
+    require(request.user, Module.CUSTOMERS, Action.VIEW)
+    found = list(
+        employees_for_user(
+            request.user, query=request.GET.get("q", ""), active=True
+        ).prefetch_related(None)[: OWNER_MATCHES + 1]
+    )
+    blank = {"any": _("Any owner"), "none": "—"}.get(request.GET.get("blank", ""))
+    return render(
+        request,
+        "customers/_owner_options.html",
+        {"owners": found[:OWNER_MATCHES], "more": len(found) > OWNER_MATCHES, "blank": blank},
+    )
+
+
 # --- list --------------------------------------------------------------------------------
 
 
@@ -57,12 +96,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         page = selectors.customer_page_for_user(request.user, filters, columns=LIST_COLUMNS)
     access = get_access(request.user)
     sensitive = selectors.can_see_sensitive(request.user)
-    owners = list(_owners(request.user).prefetch_related(None))  # roles are not shown here
+    owners, owner_search = _list_owners(request, filters.owner)  # roles are not shown here
     return render(
         request,
         "customers/list.html",
         {
             **list_context(request, owners),
+            "owner_search": owner_search,
             "page": page,
             "rows": list_rows(page.items, table, sensitive=sensitive),
             "filters": filters,
@@ -102,10 +142,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def customer_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Module.CUSTOMERS, Action.CREATE)
     sensitive = selectors.can_see_sensitive(request.user)
+    owners = _owners(request.user)
+    owner_search = _too_many(owners)
     form = CustomerForm(
         request.POST or None,
-        owners=_owners(request.user),
+        owners=owners,
         sensitive=sensitive,
+        owner_search=owner_search,
         initial={"owner": request.user.pk, "status": CustomerStatus.PROSPECT},
     )
     status = 200
@@ -134,7 +177,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "customers/form.html",
-        {"form": form, "customer": None, "duplicates": duplicates},
+        {"form": form, "customer": None, "duplicates": duplicates, "owner_search": owner_search},
         status=status,
     )
 
@@ -175,10 +218,13 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     require(request.user, Module.CUSTOMERS, Action.EDIT)
     sensitive = selectors.can_see_sensitive(request.user)
+    owners = _owners(request.user) | User.objects.filter(pk=customer.owner_id)
+    owner_search = _too_many(owners)
     form = CustomerForm(
         request.POST or None,
-        owners=_owners(request.user) | User.objects.filter(pk=customer.owner_id),
+        owners=owners,
         sensitive=sensitive,
+        owner_search=owner_search,
         instance=customer,
         initial=_customer_initial(customer, sensitive),
     )
@@ -208,7 +254,12 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/form.html",
-        {"form": form, "customer": customer, "duplicates": duplicates},
+        {
+            "form": form,
+            "customer": customer,
+            "duplicates": duplicates,
+            "owner_search": owner_search,
+        },
         status=status,
     )
 

@@ -113,6 +113,14 @@ page(
     allowed=EVERYONE,  # reference data (administrative divisions), no customer data
 )
 page(
+    "owner options",
+    "GET",
+    "/customers/owners/?q=rep&blank=any",
+    module=Module.CUSTOMERS.value,
+    action=Action.VIEW.value,
+    allowed=CAN_VIEW,  # the general role sees no customer module at all: 404, as the list
+)
+page(
     "saved view save page",
     "POST",
     "/customers/views/save/",
