@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from common import page, pct, timed, timed_pair  # noqa: E402  (sets Django up)
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -80,12 +81,36 @@ def export_peak(user: User, rows: int) -> tuple[float, float, int]:
     return peak / 2**20, seconds, size
 
 
+def add_employees(total: int) -> None:
+    """Active employees bench_emp_00000… in mgr_east's unit, up to `total` active in all: an
+    enterprise's sales force, which the list's owner fields must not list one by one."""
+    unit = User.objects.get(username="mgr_east").unit
+    have = User.objects.filter(is_active=True).count()
+    start = User.objects.filter(username__startswith="bench_emp_").count()
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [
+            # an unusable password: nobody signs in as them
+            User(username=f"bench_emp_{i:05d}", name=f"员工{i:05d}", unit=unit, password=unusable)
+            for i in range(start, start + max(0, total - have))
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--export-rows", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--only", default="", help="run the cases whose label contains this")
+    parser.add_argument(
+        "--employees",
+        type=int,
+        default=0,
+        help="first add active employees up to this many in mgr_east's unit (the owner fields)",
+    )
     args = parser.parse_args()
+    if args.employees:
+        add_employees(args.employees)
     total = Customer.all_objects.count()
     leader = User.objects.get(username="leader")
     manager = User.objects.get(username="mgr_east")
@@ -114,8 +139,10 @@ def main() -> None:
         f"{total:,} customers on {connection.vendor}; {args.reps} repetitions; "
         f"load average {os.getloadavg()[0]:.2f}\n"
     )
-    print("| case | user | p50 ms | p95 ms | queries | raw SQL p50 ms | ratio |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    employees = User.objects.filter(is_active=True).count()
+    print(f"{employees:,} active employees\n")
+    print("| case | user | p50 ms | p95 ms | queries | raw SQL p50 ms | ratio | KiB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for user in (manager, leader):
         client = Client()
         client.force_login(user)
@@ -131,9 +158,10 @@ def main() -> None:
                 ratio = f"{statistics.median(times) / statistics.median(raw_times):.2f}×"
             else:
                 times, queries = timed(page(client, url), args.reps)
+            size = len(page(client, url)().content) / 1024
             print(
                 f"| {label} | {user.username} | {statistics.median(times):.1f} | "
-                f"{pct(times, 0.95):.1f} | {queries} | {raw_cell} | {ratio} |"
+                f"{pct(times, 0.95):.1f} | {queries} | {raw_cell} | {ratio} | {size:,.0f} |"
             )
         sys.stdout.flush()
     print("\n| export CSV rows | peak traced memory MiB | seconds | rows/s | MiB written |")

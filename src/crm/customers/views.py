@@ -32,8 +32,8 @@ def _owners(user: Any) -> Any:
     return employees_for_user(user, active=True)
 
 
-# Beyond this many active employees in scope, the list's owner fields (filter, reassign) are
-# searched (owner_options) instead of listing everyone in every select on every page.
+# Beyond this many active employees in scope, the owner fields (the list's filter and reassign,
+# the customer form) are searched (owner_options) instead of listing everyone in every select.
 OWNER_SELECT_LIMIT = 100
 OWNER_MATCHES = 50
 
@@ -55,8 +55,8 @@ def _list_owners(request: HttpRequest, selected: int | None) -> tuple[list[User]
 
 @page_view
 def owner_options(request: HttpRequest) -> HttpResponse:
-    """The options of an owner select of the list (htmx, as the user types): active employees
-    in the user's scope whose name, username, phone or e-mail holds the text."""
+    """The options of an owner select (htmx, as the user types): active employees in the
+    user's scope whose name, username, phone or e-mail holds the text; the first 50."""
     require(request.user, Module.CUSTOMERS, Action.VIEW)
     found = list(
         employees_for_user(
