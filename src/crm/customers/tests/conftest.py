@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -8,6 +9,17 @@ from crm.customers.models import Customer
 
 VALID_USCC = "91110000600037341L"
 OTHER_USCC = "91310000132200821H"
+# Credit limits an import must write as given (test_imports*.py: spooled and streamed).
+LIMITS = {
+    "额度甲公司": Decimal("1234.5"),
+    "额度乙公司": Decimal("98765.4321"),
+    "额度丙公司": Decimal(0),
+}
+
+
+def written_limits() -> dict[str, Decimal]:
+    rows = Customer.objects.filter(name__in=LIMITS).values_list("name", "credit_limit")
+    return dict(rows)
 
 
 @pytest.fixture

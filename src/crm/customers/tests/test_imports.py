@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from crm.customers import importfiles, imports, services, services_import
 from crm.customers.models import Choice, Contact, Customer
 from crm.customers.normalise import normalise_name
 
-from .conftest import OTHER_USCC, VALID_USCC, checked_row
+from .conftest import LIMITS, OTHER_USCC, VALID_USCC, checked_row, written_limits
 
 pytestmark = pytest.mark.usefixtures("demo_once")
 
@@ -92,14 +91,7 @@ def test_credit_limits_are_written_as_typed(mgr_east: Any) -> None:
     lines = ["名称,信用额度", '额度甲公司,"1,234.5"', "额度乙公司,98765.4321", "额度丙公司,"]
     job = run(mgr_east, csv_file(lines))
     assert job.status == "succeeded", job.error
-    limits = dict(
-        Customer.objects.filter(name__startswith="额度").values_list("name", "credit_limit")
-    )
-    assert limits == {
-        "额度甲公司": Decimal("1234.5"),
-        "额度乙公司": Decimal("98765.4321"),
-        "额度丙公司": Decimal("0"),
-    }
+    assert written_limits() == LIMITS
 
 
 def test_imported_keys_equal_what_the_create_service_computes(mgr_east: Any) -> None:

@@ -2,7 +2,6 @@
 own connection writes the checked rows while the rest are checked; all or none still holds."""
 
 import threading
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from crm.org.demo import load_demo
 from crm.org.models import User
 from crm.testing.fixtures import DEMO_PASSWORD
 
-from .conftest import checked_row
+from .conftest import LIMITS, checked_row, written_limits
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -83,22 +82,11 @@ def test_rows_are_written_while_the_file_is_checked(importer: User) -> None:
 
 def test_credit_limits_are_copied_as_checked(importer: User) -> None:
     with CustomerStream(importer) as stream:
-        for name, limit in (
-            ("额度甲公司", "1234.5"),
-            ("额度乙公司", "98765.4321"),
-            ("额度丙公司", "0"),
-        ):
+        for name, limit in zip(LIMITS, ("1234.5", "98765.4321", "0"), strict=True):
             stream.put(checked_row(importer, name=name, credit_limit=limit))
         stream.flush()
         assert stream.commit() == 3
-    limits = dict(
-        Customer.objects.filter(name__startswith="额度").values_list("name", "credit_limit")
-    )
-    assert limits == {
-        "额度甲公司": Decimal("1234.5"),
-        "额度乙公司": Decimal("98765.4321"),
-        "额度丙公司": Decimal("0"),
-    }
+    assert written_limits() == LIMITS
 
 
 def test_an_error_in_the_last_row_writes_nothing(importer: User) -> None:
