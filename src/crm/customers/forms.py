@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -174,12 +175,14 @@ class CustomerForm(AddressForm):
         owner = self.fields["owner"]
         owner.queryset = owners  # type: ignore[attr-defined]
         if owner_search:  # the queryset still decides what may be saved
-            value = str(self["owner"].value() or "")
-            chosen = owners.filter(pk=value) if value.isdigit() else owners.none()
-            owner.widget.choices = [("", "—")] + [  # type: ignore[attr-defined]
-                (u.pk, owner.label_from_instance(u))  # type: ignore[attr-defined]
-                for u in chosen
-            ]
+            try:  # the field's own reading of the value: anything malformed offers nobody
+                chosen = owner.to_python(self["owner"].value())
+            except ValidationError:
+                chosen = None
+            offered: list[tuple[Any, str]] = [("", "—")]
+            if chosen is not None:
+                offered.append((chosen.pk, owner.label_from_instance(chosen)))  # type: ignore[attr-defined]
+            owner.widget.choices = offered  # type: ignore[attr-defined]
         self.fields["units_served"].queryset = OrgUnit.objects.filter(  # type: ignore[attr-defined]
             kind__in=[UnitKind.COMPANY, UnitKind.BRANCH]
         )

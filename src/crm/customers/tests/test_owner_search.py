@@ -96,3 +96,13 @@ def test_the_customer_form_searches_its_owner_too(
     assert r.status_code == 302
     html = client.get(r["Location"]).content.decode()
     assert str(rep_east_2) in html
+
+
+def test_a_malformed_owner_is_a_form_error_not_a_crash(
+    page_client: Any, mgr_east: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "OWNER_SELECT_LIMIT", 1)
+    data = {"name": "负责人乱码公司", "status": "prospect", "credit_limit": "0"}
+    for bad in ("²", "x", "-1", "9" * 30):
+        r = page_client(mgr_east).post("/customers/new/", {**data, "owner": bad})
+        assert r.status_code == 422, bad
